@@ -1,0 +1,84 @@
+"""Primitive operations, the registry that lists them, and `bind`, which dispatches a call."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from chainrule.core.trace import Tracer
+
+#: Every primitive ever declared, by name. Read by tests and by the coverage page.
+registry: dict[str, "Primitive"] = {}
+
+
+class Primitive:
+    """One declared operation: its implementation on plain arrays and its two derivative rules.
+
+    Rule signatures (see STYLE.md):
+      ``jvp(tangents, primals, out, **params) -> out_tangent`` where ``tangents`` has one
+      entry per input, ``None`` meaning a structural zero; may return ``None`` (zero).
+      ``vjp(out_bar, primals, out, wanted, **params) -> tuple`` with one entry per input;
+      ``wanted[i]`` says whether input ``i`` needs a cotangent (others may be ``None``).
+    A primitive with neither rule is non-differentiable: applied to traced values it
+    returns a plain result whose derivative is zero.
+
+    For a primitive with ``multiple_results=True`` the implementation returns a tuple,
+    ``out`` is that tuple, the JVP returns a tuple of tangents and the VJP receives a
+    tuple of cotangents (``None`` for outputs that received none).
+
+    ``residuals``, when given, is ``residuals(*primals, **params) -> (out, extra_params)``:
+    reverse mode calls it instead of ``impl`` and passes ``extra_params`` on to the VJP,
+    for rules that want to keep something the forward computation produced.
+    """
+
+    __slots__ = ("name", "impl", "jvp", "vjp", "family", "multiple_results", "residuals")
+
+    def __init__(
+        self,
+        name: str,
+        impl: Callable[..., Any],
+        *,
+        jvp: Callable[..., Any] | None = None,
+        vjp: Callable[..., Any] | None = None,
+        family: str = "",
+        multiple_results: bool = False,
+        residuals: Callable[..., Any] | None = None,
+        register: bool = True,
+    ) -> None:
+        self.name = name
+        self.impl = impl
+        self.jvp = jvp
+        self.vjp = vjp
+        self.family = family
+        self.multiple_results = multiple_results
+        self.residuals = residuals
+        if register:
+            if name in registry:
+                raise ValueError(f"Primitive: a primitive named {name!r} is already registered")
+            registry[name] = self
+
+    @property
+    def is_differentiable(self) -> bool:
+        return self.jvp is not None or self.vjp is not None
+
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        return bind(self, *args, **params)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def bind(primitive: Primitive, *args: Any, **params: Any) -> Any:
+    """Apply ``primitive`` to ``args``: the trace of the newest level among them handles it.
+
+    Values from older levels are constants to a newer level; when no argument is traced
+    the implementation runs on plain arrays.
+    """
+    top = None
+    for arg in args:
+        if isinstance(arg, Tracer):
+            trace = arg._trace
+            if top is None or trace.level > top.level:
+                top = trace
+    if top is None:
+        return primitive.impl(*args, **params)
+    return top.process(primitive, args, params)

@@ -1,0 +1,62 @@
+"""Argument handling shared by chainrule.numpy: lifting inputs and normalising axes."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from chainrule.core import Tracer
+
+
+def is_traced(*values: Any) -> bool:
+    """True when any argument is a tracer (then chainrule must handle the call)."""
+    return any(isinstance(v, Tracer) for v in values)
+
+
+def as_value(value: Any) -> Any:
+    """Tracers and arrays as they are; lists, tuples and other array-likes as NumPy arrays."""
+    if isinstance(value, (Tracer, np.ndarray, np.generic, float, int, complex, bool)):
+        return value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tracer) for v in value):
+        from chainrule.numpy.manipulation import stack
+
+        return stack([as_value(v) for v in value])
+    return np.asarray(value)
+
+
+def shape_of(value: Any) -> tuple:
+    return value.shape if isinstance(value, (Tracer, np.ndarray, np.generic)) else np.shape(value)
+
+
+def ndim_of(value: Any) -> int:
+    return len(shape_of(value))
+
+
+def normalize_axis(axis: Any, ndim: int, function: str) -> tuple[int, ...]:
+    """``axis`` (None, an int or a tuple of ints, negative allowed) as a sorted tuple."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
+    normalized = []
+    for a in axes:
+        a = operator.index(a)
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise np.exceptions.AxisError(
+                f"{function}: axis {a} is out of bounds for an array of dimension {ndim}"
+            )
+        normalized.append(a % ndim if ndim else 0)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{function}: axis {axis} repeats an axis")
+    return tuple(sorted(normalized))
+
+
+def normalize_one_axis(axis: int, ndim: int, function: str) -> int:
+    """A single axis index, negative allowed, checked against ``ndim``."""
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(
+            f"{function}: axis {axis} is out of bounds for an array of dimension {ndim}"
+        )
+    return axis % ndim

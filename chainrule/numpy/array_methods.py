@@ -1,0 +1,101 @@
+"""Operators, methods and properties of traced values, as NumPy arrays have them.
+
+The engine's Tracer knows no NumPy; `install` gives it the ndarray interface, each
+method calling the chainrule.numpy function of the same name.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from chainrule.core import Tracer
+
+
+def _cnp():
+    return sys.modules["chainrule.numpy"]
+
+
+def _binary(name: str, reflected: bool = False):
+    def method(self: Tracer, other: Any) -> Any:
+        function = getattr(_cnp(), name)
+        return function(other, self) if reflected else function(self, other)
+
+    return method
+
+
+_OPERATORS = {
+    "__add__": "add", "__sub__": "subtract", "__mul__": "multiply", "__truediv__": "divide",
+    "__pow__": "power", "__matmul__": "matmul", "__mod__": "remainder",
+    "__floordiv__": "floor_divide", "__lt__": "less", "__le__": "less_equal",
+    "__gt__": "greater", "__ge__": "greater_equal", "__eq__": "equal", "__ne__": "not_equal",
+}
+
+
+def _method(name: str):
+    def method(self: Tracer, *args: Any, **kwargs: Any) -> Any:
+        return getattr(_cnp(), name)(self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+_METHODS = [
+    "sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod", "ravel",
+    "squeeze", "swapaxes", "dot", "clip", "diagonal", "trace", "conj", "conjugate",
+    "argmax", "argmin", "argsort", "sort", "any", "all", "nonzero", "repeat", "take", "round",
+]
+
+
+def _reshape(self: Tracer, *shape: Any, **kwargs: Any) -> Any:
+    if len(shape) == 1 and not isinstance(shape[0], int):
+        shape = shape[0]
+    return _cnp().reshape(self, shape, **kwargs)
+
+
+def _transpose(self: Tracer, *axes: Any) -> Any:
+    if len(axes) == 1 and not isinstance(axes[0], int):
+        axes = axes[0]
+    return _cnp().transpose(self, axes or None)
+
+
+def _astype(self: Tracer, dtype: Any, copy: bool = True, **kwargs: Any) -> Any:
+    import numpy as np
+
+    from chainrule.primitives.elementwise import astype_p
+
+    dtype = np.dtype(dtype)
+    return self if dtype == self.dtype else astype_p(self, dtype=dtype)
+
+
+def _item(self: Tracer, *args: Any) -> Any:
+    raise TypeError(
+        "x.item() was called on a traced value; a Python number carries no derivative. "
+        "Index the array instead (x[i]), or use cr.stop_gradient(x).item() for a constant."
+    )
+
+
+def install() -> None:
+    """Give Tracer the operators, methods and properties of numpy.ndarray."""
+    for dunder, name in _OPERATORS.items():
+        setattr(Tracer, dunder, _binary(name))
+        if dunder not in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"):
+            setattr(Tracer, "__r" + dunder[2:], _binary(name, reflected=True))
+    Tracer.__neg__ = lambda self: _cnp().negative(self)
+    Tracer.__pos__ = lambda self: self
+    Tracer.__abs__ = lambda self: _cnp().abs(self)
+    Tracer.__getitem__ = lambda self, index: _cnp().getitem(self, index)
+    for name in _METHODS:
+        setattr(Tracer, name, _method(name))
+    Tracer.reshape = _reshape
+    Tracer.transpose = _transpose
+    Tracer.astype = _astype
+    Tracer.item = _item
+    Tracer.tolist = _item
+    Tracer.flatten = lambda self: _cnp().ravel(self)
+    Tracer.copy = lambda self: self
+    Tracer.T = property(lambda self: _cnp().transpose(self))
+    Tracer.mT = property(lambda self: _cnp().swapaxes(self, -1, -2))
+    Tracer.real = property(lambda self: _cnp().real(self))
+    Tracer.imag = property(lambda self: _cnp().imag(self))
+    Tracer.at = property(lambda self: _cnp().IndexUpdater(self))

@@ -1,0 +1,9 @@
+"""Every primitive: its implementation and both derivative rules, one module per family."""
+
+from chainrule.primitives import (  # noqa: F401  (importing registers the primitives)
+    control,
+    declare,
+    elementwise,
+    reductions,
+    shape,
+)

@@ -1,0 +1,143 @@
+"""Builders that declare a primitive from its implementation and the least math possible.
+
+Each builder writes the JVP and the VJP from one description, so a derivative is
+stated once. Also here: `safe_multiply_p`, the chain-rule product every builder uses,
+in which a zero factor contributes exactly zero (0 * inf = 0 * nan = 0). That is what
+keeps an infinite or NaN local partial on a path that carries no derivative (the
+branch `where` did not take, say) from turning the whole gradient into NaN.
+"""
+
+from __future__ import annotations
+
+import cmath
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from chainrule.core import Primitive, spec_of
+
+
+def _is_all_finite(out: Any) -> bool:
+    if out.ndim == 0:
+        return cmath.isfinite(out)
+    flat = out.reshape(-1)
+    # A dot product is several times cheaper than isfinite().all() and is finite whenever
+    # every entry is (it may overflow on huge finite entries; then the exact test decides).
+    return cmath.isfinite(np.vdot(flat, flat)) or bool(np.isfinite(out).all())
+
+
+def _safe_multiply_impl(a: Any, b: Any) -> Any:
+    out = np.multiply(a, b)
+    if out.dtype.kind in "fc" and not _is_all_finite(out):
+        has_zero_factor = np.logical_or(np.equal(a, 0), np.equal(b, 0))
+        out = np.where(has_zero_factor, out.dtype.type(0), out)
+        if out.ndim == 0:
+            out = out[()]
+    return out
+
+
+# d(a*b) = a_dot*b + a*b_dot; both products are again zero-safe.
+def _safe_multiply_jvp(tangents, primals, out):
+    a_dot, b_dot = tangents
+    a, b = primals
+    terms = []
+    if a_dot is not None:
+        terms.append(safe_multiply_p(a_dot, b))
+    if b_dot is not None:
+        terms.append(safe_multiply_p(a, b_dot))
+    return sum_terms(terms)
+
+
+def _safe_multiply_vjp(out_bar, primals, out, wanted):
+    a, b = primals
+    return (
+        safe_multiply_p(out_bar, b) if wanted[0] else None,
+        safe_multiply_p(out_bar, a) if wanted[1] else None,
+    )
+
+
+safe_multiply_p = Primitive(
+    "safe_multiply", _safe_multiply_impl, jvp=_safe_multiply_jvp, vjp=_safe_multiply_vjp,
+    family="elementwise",
+)
+
+
+def sum_terms(terms: list) -> Any:
+    if not terms:
+        return None
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def elementwise(
+    name: str,
+    impl: Callable[..., Any],
+    partials: Callable[..., Any] | Sequence[Callable[..., Any]],
+    *,
+    family: str = "elementwise",
+) -> Primitive:
+    """Declare an elementwise primitive from d out / d input for each input.
+
+    ``partials`` is one function for a unary primitive, else a tuple with one function
+    per input; each takes ``(*primals, out)`` and returns that input's local partial
+    derivative, computed only when that input carries a derivative. Inputs broadcast
+    against each other; the sweeps handle it.
+    """
+    if callable(partials):
+        partials = (partials,)
+    partials = tuple(partials)
+
+    def jvp(tangents, primals, out, **params):
+        terms = [
+            safe_multiply_p(partial(*primals, out, **params), tangent)
+            for partial, tangent in zip(partials, tangents)
+            if tangent is not None
+        ]
+        return sum_terms(terms)
+
+    def vjp(out_bar, primals, out, wanted, **params):
+        return tuple(
+            safe_multiply_p(out_bar, partial(*primals, out, **params)) if is_wanted else None
+            for partial, is_wanted in zip(partials, wanted)
+        )
+
+    return Primitive(name, impl, jvp=jvp, vjp=vjp, family=family)
+
+
+def linear(
+    name: str,
+    impl: Callable[..., Any],
+    transpose: Callable[..., Any],
+    *,
+    family: str,
+) -> Primitive:
+    """Declare a primitive that is linear in its one array input.
+
+    Its JVP applies the primitive to the tangent. ``transpose(out_bar, x_spec, **params)``
+    maps an output cotangent to the input's (``x_spec`` gives the input's shape, dtype).
+    """
+    primitive: Primitive
+
+    def jvp(tangents, primals, out, **params):
+        (x_dot,) = tangents
+        return None if x_dot is None else primitive(x_dot, **params)
+
+    def vjp(out_bar, primals, out, wanted, **params):
+        return (transpose(out_bar, spec_of(primals[0]), **params),)
+
+    primitive = Primitive(name, impl, jvp=jvp, vjp=vjp, family=family)
+    return primitive
+
+
+def nondifferentiable(name: str, impl: Callable[..., Any], *, family: str) -> Primitive:
+    """Declare a primitive whose result carries no derivative (comparisons, rounding…)."""
+    return Primitive(name, impl, family=family)
+
+
+def zeros_for(value: Any) -> Any:
+    """A plain array of zeros with ``value``'s shape and dtype (a constant at every level)."""
+    spec = spec_of(value)
+    zeros = np.zeros(spec.shape, spec.dtype)
+    return zeros[()] if zeros.ndim == 0 else zeros

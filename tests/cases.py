@@ -1,0 +1,43 @@
+"""The table format of rule tests: a Case per function, crossed with the shape sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+#: Shapes every unary rule is checked at.
+SHAPES = [(), (3,), (2, 3), (1, 4)]
+#: Pairs of shapes every binary rule is checked at, broadcasting included.
+SHAPE_PAIRS = [((), ()), ((3,), (3,)), ((), (3,)), ((3, 1), (1, 4)), ((2, 3), (3,)), ((2, 3), ())]
+
+
+@dataclass
+class Case:
+    """One function to check: where to sample its inputs, and to which order."""
+
+    fn: Callable[..., Any]
+    domain: tuple[float, float] = (-2.0, 2.0)
+    order: int = 2
+    name: str = ""
+    params: dict = field(default_factory=dict)
+    avoid: Callable[[np.ndarray], np.ndarray] | None = None  # points to move away from
+
+    def __str__(self) -> str:
+        return self.name or getattr(self.fn, "__name__", "case")
+
+    def sample(self, rng: np.random.Generator, shape: tuple, dtype: Any = np.float64) -> Any:
+        low, high = self.domain
+        value = rng.uniform(low, high, size=shape)
+        if self.avoid is not None:
+            for _ in range(100):
+                bad = self.avoid(value)
+                if not np.any(bad):
+                    break
+                value = np.where(bad, rng.uniform(low, high, size=shape), value)
+        value = np.asarray(value, dtype=dtype)
+        return value[()] if value.ndim == 0 else value
+
+    def call(self, *args: Any) -> Any:
+        return self.fn(*args, **self.params)
