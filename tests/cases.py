@@ -23,6 +23,10 @@ class Case:
     name: str = ""
     params: dict = field(default_factory=dict)
     avoid: Callable[[np.ndarray], np.ndarray] | None = None  # points to move away from
+    arity: int = 1
+    #: The shapes (one tuple per input) to use when a test does not cross the case with a
+    #: shape set; tests/primitives/test_registry.py runs every case once at these.
+    example_shapes: tuple = ((3,),)
 
     def __str__(self) -> str:
         return self.name or getattr(self.fn, "__name__", "case")
@@ -41,3 +45,11 @@ class Case:
 
     def call(self, *args: Any) -> Any:
         return self.fn(*args, **self.params)
+
+    def sample_args(self, rng: np.random.Generator, shapes: Any, dtype: Any = np.float64) -> tuple:
+        """One input per shape in ``shapes``."""
+        return tuple(self.sample(rng, shape, dtype) for shape in shapes)
+
+    def example(self, rng: np.random.Generator) -> tuple[Callable[..., Any], tuple]:
+        """(function, arguments) at ``example_shapes``, for the registry check."""
+        return self.call, self.sample_args(rng, self.example_shapes)

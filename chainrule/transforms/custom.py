@@ -66,7 +66,8 @@ class _CustomCall:
             f"{self.kind}:{self.__name__}", impl, jvp=jvp, vjp=vjp, family="custom",
             multiple_results=True, residuals=residuals, register=False,
         )
-        return tree_unflatten(out_tree[0], primitive(*leaves))
+        flat_out = primitive(*leaves)  # sets out_tree[0]
+        return tree_unflatten(out_tree[0], flat_out)
 
 
 def _filled(values: Sequence[Any], like: Sequence[Any]) -> list:
