@@ -1,6 +1,7 @@
-"""Shape primitives: reshape, transpose, broadcast, concatenate, flip and friends.
+"""Shape primitives: reshape, transpose, broadcast, concatenate, slice, flip, roll, diagonals,
+repeat.
 
-All are linear, so each is declared with `linear` and its transpose.
+All are linear: each is declared with its transpose, which is again one of these.
 """
 
 from __future__ import annotations
@@ -83,3 +84,88 @@ def _pad_axis(out_bar, x_spec, start, stop, axis):
 # A contiguous slice along one axis (what concatenate's VJP needs; general indexing is
 # in indexing.py).
 slice_p = linear("slice", _slice_impl, _pad_axis, family="shape")
+
+
+# Reversing an axis is its own inverse and its own transpose.
+flip_p = linear(
+    "flip",
+    lambda x, axes: np.flip(x, axes),
+    lambda out_bar, x_spec, axes: flip_p(out_bar, axes=axes),
+    family="shape",
+)
+
+# A cyclic shift; its transpose shifts back by the same amounts.
+roll_p = linear(
+    "roll",
+    lambda x, shift, axis: np.roll(x, shift, axis),
+    lambda out_bar, x_spec, shift, axis: roll_p(
+        out_bar, shift=tuple(-s for s in shift), axis=axis
+    ),
+    family="shape",
+)
+
+
+def _diagonal_impl(x, offset, axis1, axis2):
+    return np.diagonal(x, offset, axis1, axis2).copy()
+
+
+def _embed_diagonal_impl(x, shape, offset, axis1, axis2):
+    out = np.zeros(shape, np.result_type(x))
+    # A view with the two axes last, so the diagonal is out_view[..., rows, cols].
+    out_view = np.moveaxis(out, (axis1, axis2), (-2, -1))
+    steps = np.arange(np.shape(x)[-1])
+    out_view[..., steps + max(-offset, 0), steps + max(offset, 0)] = x
+    return out
+
+
+# Taking a diagonal picks entries; its transpose puts the cotangent back on that diagonal
+# of an array of zeros (embed_diagonal), and the transpose of that picks it out again.
+diagonal_p = linear(
+    "diagonal",
+    _diagonal_impl,
+    lambda out_bar, x_spec, offset, axis1, axis2: embed_diagonal_p(
+        out_bar, shape=x_spec.shape, offset=offset, axis1=axis1, axis2=axis2
+    ),
+    family="shape",
+)
+
+embed_diagonal_p = linear(
+    "embed_diagonal",
+    _embed_diagonal_impl,
+    lambda out_bar, x_spec, shape, offset, axis1, axis2: diagonal_p(
+        out_bar, offset=offset, axis1=axis1, axis2=axis2
+    ),
+    family="shape",
+)
+
+
+def _sum_repeats_impl(x, repeats, axis):
+    counts = np.asarray(repeats, dtype=np.intp)
+    shape = list(np.shape(x))
+    shape[axis] = len(counts)
+    out = np.zeros(shape, np.result_type(x))
+    is_nonempty = counts > 0
+    if is_nonempty.any():
+        starts = np.cumsum(counts) - counts
+        # reduceat sums from each start to the next; empty runs are skipped, and stay zero.
+        sums = np.add.reduceat(x, starts[is_nonempty], axis=axis)
+        out[(slice(None),) * axis + (np.flatnonzero(is_nonempty),)] = sums
+    return out
+
+
+# repeat with one count per entry along an axis (uniform counts are a broadcast in
+# chainrule.numpy). Its transpose sums each run of copies back into one entry
+# (sum_repeats), whose transpose is the repeat again.
+repeat_p = linear(
+    "repeat",
+    lambda x, repeats, axis: np.repeat(x, repeats, axis),
+    lambda out_bar, x_spec, repeats, axis: sum_repeats_p(out_bar, repeats=repeats, axis=axis),
+    family="shape",
+)
+
+sum_repeats_p = linear(
+    "sum_repeats",
+    _sum_repeats_impl,
+    lambda out_bar, x_spec, repeats, axis: repeat_p(out_bar, repeats=repeats, axis=axis),
+    family="shape",
+)
