@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from chainrule.core.primitive import Primitive, bind
 from chainrule.core.trace import Trace, Tracer, fit_tangent, is_inexact, spec_of
 
@@ -39,7 +41,10 @@ class JVPTrace(Trace):
         out = bind(primitive, *primals, **params)
         if primitive.jvp is None:
             return out
-        out_tangent = primitive.jvp(tangents, primals, out, **params)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # Rules evaluate partials at singular points (1/0 at sqrt(0)); the zero-safe
+            # product makes the result right, so NumPy's warnings there are noise.
+            out_tangent = primitive.jvp(tangents, primals, out, **params)
         if primitive.multiple_results:
             if out_tangent is None:
                 return out

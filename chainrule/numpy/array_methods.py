@@ -16,9 +16,21 @@ def _cnp():
     return sys.modules["chainrule.numpy"]
 
 
+def _function(name: str, what: str) -> Any:
+    """The chainrule.numpy function ``name``, or an error naming the method ``what``."""
+    function = getattr(_cnp(), name, None)
+    if function is None:
+        raise NotImplementedError(
+            f"{what} was used on a traced value, and chainrule has no derivative rule for it "
+            f"(chainrule.numpy.{name} does not exist). Rewrite that step with supported "
+            f"functions (see docs/coverage.md), or give it a rule with cr.custom_jvp."
+        )
+    return function
+
+
 def _binary(name: str, reflected: bool = False):
     def method(self: Tracer, other: Any) -> Any:
-        function = getattr(_cnp(), name)
+        function = _function(name, f"the operator for numpy.{name}")
         return function(other, self) if reflected else function(self, other)
 
     return method
@@ -34,7 +46,7 @@ _OPERATORS = {
 
 def _method(name: str):
     def method(self: Tracer, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_cnp(), name)(self, *args, **kwargs)
+        return _function(name, f"ndarray.{name}()")(self, *args, **kwargs)
 
     method.__name__ = name
     return method
@@ -43,8 +55,26 @@ def _method(name: str):
 _METHODS = [
     "sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod", "ravel",
     "squeeze", "swapaxes", "dot", "clip", "diagonal", "trace", "conj", "conjugate",
-    "argmax", "argmin", "argsort", "sort", "any", "all", "nonzero", "repeat", "take", "round",
+    "argmax", "argmin", "argsort", "any", "all", "nonzero", "repeat", "take", "round",
 ]
+
+# ndarray methods that modify the array in place, and the functional form to use instead.
+_IN_PLACE_METHODS = {
+    "sort": "x = cnp.sort(x, axis)", "partition": "x = cnp.partition(x, kth)",
+    "fill": "x = cnp.full_like(x, value)", "put": "x = x.at[indices].set(values)",
+    "resize": "x = cnp.resize(x, shape) or x.reshape(shape)", "itemset": "x = x.at[i].set(v)",
+}
+
+
+def _in_place(name: str):
+    def method(self: Tracer, *args: Any, **kwargs: Any) -> None:
+        raise TypeError(
+            f"x.{name}(...) modifies an array in place, which traced arrays cannot do. "
+            f"Use the functional form: {_IN_PLACE_METHODS[name]}."
+        )
+
+    method.__name__ = name
+    return method
 
 
 def _reshape(self: Tracer, *shape: Any, **kwargs: Any) -> Any:
@@ -84,9 +114,11 @@ def install() -> None:
     Tracer.__neg__ = lambda self: _cnp().negative(self)
     Tracer.__pos__ = lambda self: self
     Tracer.__abs__ = lambda self: _cnp().abs(self)
-    Tracer.__getitem__ = lambda self, index: _cnp().getitem(self, index)
+    Tracer.__getitem__ = lambda self, index: _function("getitem", "x[index]")(self, index)
     for name in _METHODS:
         setattr(Tracer, name, _method(name))
+    for name in _IN_PLACE_METHODS:
+        setattr(Tracer, name, _in_place(name))
     Tracer.reshape = _reshape
     Tracer.transpose = _transpose
     Tracer.astype = _astype
@@ -98,4 +130,4 @@ def install() -> None:
     Tracer.mT = property(lambda self: _cnp().swapaxes(self, -1, -2))
     Tracer.real = property(lambda self: _cnp().real(self))
     Tracer.imag = property(lambda self: _cnp().imag(self))
-    Tracer.at = property(lambda self: _cnp().IndexUpdater(self))
+    Tracer.at = property(lambda self: _function("IndexUpdater", "x.at[index]")(self))

@@ -6,7 +6,8 @@ allowed); with traced arguments it applies the primitive of the same name.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -144,12 +145,18 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kwargs
 
 def deg2rad(x: Any) -> Any:
     """Differentiable numpy.deg2rad."""
-    return multiply(x, np.pi / 180) if is_traced(x) else np.deg2rad(x)
+    return multiply(x, _ratio(np.pi, 180, x)) if is_traced(x) else np.deg2rad(x)
 
 
 def rad2deg(x: Any) -> Any:
     """Differentiable numpy.rad2deg."""
-    return multiply(x, 180 / np.pi) if is_traced(x) else np.rad2deg(x)
+    return multiply(x, _ratio(180, np.pi, x)) if is_traced(x) else np.rad2deg(x)
+
+
+def _ratio(numerator: float, denominator: float, x: Any) -> Any:
+    """numerator / denominator computed in ``x``'s dtype, as NumPy's own loops compute it."""
+    dtype = x.dtype.type if x.dtype.kind in "fc" else np.float64
+    return dtype(numerator) / dtype(denominator)
 
 
 radians, degrees = deg2rad, rad2deg
@@ -160,6 +167,13 @@ def float_power(x: Any, y: Any) -> Any:
     if not is_traced(x, y):
         return np.float_power(x, y)
     return power(as_value(x).astype(np.float64) if is_traced(x) else np.float64(x), y)
+
+
+def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Any:
+    """Differentiable numpy.astype(x, dtype): linear to float types, no derivative to others."""
+    if not is_traced(x):
+        return np.astype(x, dtype, copy=copy, device=device)
+    return as_value(x).astype(dtype)
 
 
 def real(x: Any) -> Any:

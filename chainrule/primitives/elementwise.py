@@ -66,13 +66,14 @@ divide_p = elementwise(
 
 
 # d(x**y)/dx = y x**(y-1) (zero-safe, so x**0 has slope 0 at x = 0);
-# d(x**y)/dy = x**y log x (zero-safe: 0 at x = 0 where x**y = 0).
+# d(x**y)/dy = x**y log x, taken as 0 at x = 0 (0**y has no slope in y where it is
+# finite); log(1) stands in for log(0) so no -inf enters the product.
 def _power_partial_base(x, y, out):
     return safe_multiply_p(y, power_p(x, y - 1))
 
 
 def _power_partial_exponent(x, y, out):
-    return safe_multiply_p(out, log_p(x))
+    return safe_multiply_p(out, log_p(where_p(equal_p(x, 0), 1.0, x)))
 
 
 power_p = elementwise("power", np.power, (_power_partial_base, _power_partial_exponent))
@@ -104,8 +105,9 @@ logaddexp2_p = elementwise(
 sin_p = elementwise("sin", np.sin, lambda x, out: cos_p(x))
 cos_p = elementwise("cos", np.cos, lambda x, out: -sin_p(x))
 tan_p = elementwise("tan", np.tan, lambda x, out: 1 + out * out)
-arcsin_p = elementwise("arcsin", np.arcsin, lambda x, out: 1 / sqrt_p(1 - x * x))
-arccos_p = elementwise("arccos", np.arccos, lambda x, out: -1 / sqrt_p(1 - x * x))
+# 1 - x^2 is written (1 - x)(1 + x), which keeps its accuracy near x = +-1.
+arcsin_p = elementwise("arcsin", np.arcsin, lambda x, out: 1 / sqrt_p((1 - x) * (1 + x)))
+arccos_p = elementwise("arccos", np.arccos, lambda x, out: -1 / sqrt_p((1 - x) * (1 + x)))
 arctan_p = elementwise("arctan", np.arctan, lambda x, out: 1 / (1 + x * x))
 # d atan2(y, x) = (x dy - y dx) / (x^2 + y^2)
 arctan2_p = elementwise(
@@ -118,10 +120,8 @@ cosh_p = elementwise("cosh", np.cosh, lambda x, out: sinh_p(x))
 tanh_p = elementwise("tanh", np.tanh, lambda x, out: 1 - out * out)
 arcsinh_p = elementwise("arcsinh", np.arcsinh, lambda x, out: 1 / sqrt_p(x * x + 1))
 # 1/sqrt(x^2 - 1) written as a product so it stays accurate near x = 1.
-arccosh_p = elementwise(
-    "arccosh", np.arccosh, lambda x, out: 1 / (sqrt_p(x - 1) * sqrt_p(x + 1))
-)
-arctanh_p = elementwise("arctanh", np.arctanh, lambda x, out: 1 / (1 - x * x))
+arccosh_p = elementwise("arccosh", np.arccosh, lambda x, out: 1 / (sqrt_p(x - 1) * sqrt_p(x + 1)))
+arctanh_p = elementwise("arctanh", np.arctanh, lambda x, out: 1 / ((1 - x) * (1 + x)))
 
 
 # hypot(x, y) = sqrt(x^2 + y^2): partials x/out and y/out, taken as 0 at the origin,
@@ -159,22 +159,30 @@ minimum_p = elementwise(
 )
 
 
-# fmax/fmin ignore a NaN: the other input gets the whole derivative there.
+# fmax/fmin ignore a NaN: the other input gets the whole derivative there. Where both are
+# NaN neither gets any (as with maximum/minimum at a NaN: no comparison holds).
 def _fmax_partial(x, y, out):
-    return logical_or_p(greater_p(x, y), isnan_p(y)) + 0.5 * equal_p(x, y)
+    return _fmax_fmin_partial(greater_p(x, y), x, y)
 
 
 def _fmin_partial(x, y, out):
-    return logical_or_p(less_p(x, y), isnan_p(y)) + 0.5 * equal_p(x, y)
+    return _fmax_fmin_partial(less_p(x, y), x, y)
+
+
+def _fmax_fmin_partial(wins, x, y):
+    only_y_is_nan = logical_and_p(isnan_p(y), logical_not_p(isnan_p(x)))
+    return logical_or_p(wins, only_y_is_nan) + 0.5 * equal_p(x, y)
 
 
 fmax_p = elementwise(
-    "fmax", np.fmax, (lambda x, y, out: _fmax_partial(x, y, out),
-                      lambda x, y, out: _fmax_partial(y, x, out))
+    "fmax",
+    np.fmax,
+    (lambda x, y, out: _fmax_partial(x, y, out), lambda x, y, out: _fmax_partial(y, x, out)),
 )
 fmin_p = elementwise(
-    "fmin", np.fmin, (lambda x, y, out: _fmin_partial(x, y, out),
-                      lambda x, y, out: _fmin_partial(y, x, out))
+    "fmin",
+    np.fmin,
+    (lambda x, y, out: _fmin_partial(x, y, out), lambda x, y, out: _fmin_partial(y, x, out)),
 )
 
 

@@ -102,7 +102,10 @@ def _scatter_add_vjp(out_bar, primals, out, wanted, index):
 
 
 scatter_add_p = Primitive(
-    "scatter_add", _scatter_add_impl, jvp=_scatter_add_jvp, vjp=_scatter_add_vjp,
+    "scatter_add",
+    _scatter_add_impl,
+    jvp=_scatter_add_jvp,
+    vjp=_scatter_add_vjp,
     family="indexing",
 )
 
@@ -158,6 +161,9 @@ def _scatter_set_vjp(out_bar, primals, out, wanted, index):
 
 
 scatter_set_p = Primitive(
-    "scatter_set", _scatter_set_impl, jvp=_scatter_set_jvp, vjp=_scatter_set_vjp,
+    "scatter_set",
+    _scatter_set_impl,
+    jvp=_scatter_set_jvp,
+    vjp=_scatter_set_vjp,
     family="indexing",
 )

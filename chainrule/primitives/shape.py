@@ -44,13 +44,13 @@ def _concatenate_impl(*xs, axis):
 def _concatenate_jvp(tangents, primals, out, axis):
     if all(t is None for t in tangents):
         return None
-    pieces = [zeros_for(p) if t is None else t for p, t in zip(primals, tangents)]
+    pieces = [zeros_for(p) if t is None else t for p, t in zip(primals, tangents, strict=True)]
     return concatenate_p(*pieces, axis=axis)
 
 
 def _concatenate_vjp(out_bar, primals, out, wanted, axis):
     bars, start = [], 0
-    for primal, is_wanted in zip(primals, wanted):
+    for primal, is_wanted in zip(primals, wanted, strict=True):
         length = np.shape(primal)[axis] if not hasattr(primal, "shape") else primal.shape[axis]
         if is_wanted:
             bars.append(slice_p(out_bar, start=start, stop=start + length, axis=axis))
@@ -76,8 +76,11 @@ def _pad_axis(out_bar, x_spec, start, stop, axis):
     before[axis] = start
     after = list(x_spec.shape)
     after[axis] = x_spec.shape[axis] - stop
-    pieces = [p for p in (np.zeros(before, x_spec.dtype), out_bar,
-                          np.zeros(after, x_spec.dtype)) if np.shape(p)[axis] or p is out_bar]
+    pieces = [
+        p
+        for p in (np.zeros(before, x_spec.dtype), out_bar, np.zeros(after, x_spec.dtype))
+        if np.shape(p)[axis] or p is out_bar
+    ]
     return concatenate_p(*pieces, axis=axis) if len(pieces) > 1 else out_bar
 
 
@@ -98,9 +101,7 @@ flip_p = linear(
 roll_p = linear(
     "roll",
     lambda x, shift, axis: np.roll(x, shift, axis),
-    lambda out_bar, x_spec, shift, axis: roll_p(
-        out_bar, shift=tuple(-s for s in shift), axis=axis
-    ),
+    lambda out_bar, x_spec, shift, axis: roll_p(out_bar, shift=tuple(-s for s in shift), axis=axis),
     family="shape",
 )
 

@@ -105,7 +105,8 @@ class FlatFunction:
             if not isinstance(result, (tuple, list)) or len(result) != 2:
                 raise TypeError(
                     f"{self.transform}: with has_aux=True the function must return a pair "
-                    f"(output, aux), but it returned {type(result).__name__}."
+                    f"(output, aux), but it returned {_describe(result)}. Return "
+                    f"(output, aux), or drop has_aux=True."
                 )
             result, aux = result
             aux_leaves, self.aux_tree = tree_flatten(aux)
@@ -115,8 +116,8 @@ class FlatFunction:
         for leaf in out_leaves:
             if not isinstance(leaf, _ARRAY_LEAVES):
                 raise TypeError(
-                    f"{self.transform}: the function returned a {type(leaf).__name__} where "
-                    f"an array was expected. Return arrays or numbers (or pytrees of them)."
+                    f"{self.transform}: the function returned {_describe(leaf)} where an "
+                    f"array was expected. Return arrays or numbers (or pytrees of them)."
                 )
         if not out_leaves:
             raise TypeError(
@@ -140,6 +141,15 @@ class FlatFunction:
             trees.append(tree_unflatten(treedef, leaves[start:start + treedef.num_leaves]))
             start += treedef.num_leaves
         return tuple(trees) if many else trees[0]
+
+
+def _describe(value: Any) -> str:
+    """A value as error messages name it: 'an array of shape (3,)', 'a tuple of length 3'."""
+    if isinstance(value, (Tracer, np.ndarray)):
+        return f"an array of shape {tuple(value.shape)}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a value of type {type(value).__name__}"
 
 
 def scalar_or_array(value: Any) -> Any:
@@ -177,14 +187,16 @@ def matching_leaf(value: Any, reference: Any, transform: str, what: str) -> Any:
             value = value.astype(expected.dtype)  # Python numbers take the primal's dtype
         value = scalar_or_array(value)
     actual = spec_of(value)
+    # A tangent pairs with an input (its primal), a cotangent with an output.
+    partner = "the function's output" if "cotangent" in what else "its primal"
     if tuple(actual.shape) != tuple(expected.shape):
         raise ValueError(
             f"{transform}: {what} has shape {tuple(actual.shape)}, but it must match the "
-            f"shape {tuple(expected.shape)} of its primal. Pass an array of that shape."
+            f"shape {tuple(expected.shape)} of {partner}. Pass an array of that shape."
         )
     if actual.dtype != expected.dtype:
         raise TypeError(
-            f"{transform}: {what} has dtype {actual.dtype}, but its primal has dtype "
-            f"{expected.dtype}. Pass {what}.astype({expected.dtype.name!r})."
+            f"{transform}: {what} has dtype {actual.dtype}, but {partner} has dtype "
+            f"{expected.dtype}. Cast it with .astype({expected.dtype.name!r})."
         )
     return value

@@ -1,0 +1,180 @@
+"""Contraction primitives: matrix products (matmul) and Einstein summation (einsum).
+
+Both are bilinear (multilinear for einsum): the tangent of the output is the sum over
+inputs of the same product with one input replaced by its tangent, and each input's
+cotangent is the product of the output cotangent with the other inputs.
+"""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+
+from chainrule.core import Primitive, spec_of
+from chainrule.primitives.declare import sum_terms
+from chainrule.primitives.shape import broadcast_to_p, reshape_p, transpose_p
+
+
+def swap_last_axes(x):
+    """``x`` with its last two axes exchanged (the matrix transpose of a stack)."""
+    ndim = len(spec_of(x).shape)
+    return transpose_p(x, axes=tuple(range(ndim - 2)) + (ndim - 1, ndim - 2))
+
+
+# matmul on operands with at least two axes; leading (batch) axes broadcast. The 1-D
+# forms are reshaped to matrices by chainrule.numpy.matmul.
+# d(A B) = dA B + A dB.
+def _matmul_jvp(tangents, primals, out):
+    a_dot, b_dot = tangents
+    a, b = primals
+    terms = []
+    if a_dot is not None:
+        terms.append(matmul_p(a_dot, b))
+    if b_dot is not None:
+        terms.append(matmul_p(a, b_dot))
+    return sum_terms(terms)
+
+
+# A_bar = out_bar B^T and B_bar = A^T out_bar, per batch element; the sweep sums over
+# batch axes that an input was broadcast along. Only the wanted cotangents are formed,
+# so a constant matrix costs nothing.
+def _matmul_vjp(out_bar, primals, out, wanted):
+    a, b = primals
+    return (
+        _matmul_left_cotangent(out_bar, a, b) if wanted[0] else None,
+        _matmul_right_cotangent(out_bar, a, b) if wanted[1] else None,
+    )
+
+
+def _matmul_left_cotangent(out_bar, a, b):
+    a_shape, b_shape = spec_of(a).shape, spec_of(b).shape
+    if len(a_shape) == 2 and len(b_shape) > 2:
+        # One matrix against a stack: sum_{batch, m} out_bar[..., n, m] b[..., k, m] is a
+        # single matrix product once (batch, m) is flattened into one axis.
+        ndim = len(b_shape)
+        pairs = int(np.prod(b_shape[:-2], dtype=np.int64)) * b_shape[-1]
+        bar_rows = transpose_p(out_bar, axes=(ndim - 2,) + tuple(range(ndim - 2)) + (ndim - 1,))
+        bar_rows = reshape_p(bar_rows, shape=(a_shape[0], pairs))
+        b_rows = reshape_p(swap_last_axes(b), shape=(pairs, b_shape[-2]))
+        return matmul_p(bar_rows, b_rows)
+    return matmul_p(out_bar, swap_last_axes(b))
+
+
+def _matmul_right_cotangent(out_bar, a, b):
+    a_shape, b_shape = spec_of(a).shape, spec_of(b).shape
+    if len(b_shape) == 2 and len(a_shape) > 2:
+        # A stack against one matrix: sum_{batch, n} a[..., n, k] out_bar[..., n, m], one
+        # matrix product with (batch, n) flattened.
+        pairs = int(np.prod(a_shape[:-1], dtype=np.int64))
+        a_rows = reshape_p(a, shape=(pairs, a_shape[-1]))
+        bar_rows = reshape_p(out_bar, shape=(pairs, b_shape[-1]))
+        return matmul_p(swap_last_axes(a_rows), bar_rows)
+    return matmul_p(swap_last_axes(a), out_bar)
+
+
+matmul_p = Primitive("matmul", np.matmul, jvp=_matmul_jvp, vjp=_matmul_vjp, family="contraction")
+
+
+# einsum takes normalised subscripts ("ij,jk->ik"): letters only, no ellipsis, an explicit
+# output of distinct letters, and one size per letter across the operands (chainrule.numpy
+# .einsum rewrites NumPy's other forms into this one).
+
+#: Below this many index combinations a plain einsum loop beats planning a contraction order.
+_PLAIN_LOOP_LIMIT = 1 << 14
+
+
+def parse_subscripts(subscripts: str) -> tuple[list[str], str]:
+    """Normalised subscripts as (one string per operand, output string)."""
+    inputs, output = subscripts.split("->")
+    return inputs.split(","), output
+
+
+def _einsum_impl(*operands, subscripts):
+    inputs, _ = parse_subscripts(subscripts)
+    sizes = {}
+    for letters, operand in zip(inputs, operands, strict=True):
+        sizes.update(zip(letters, np.shape(operand), strict=True))
+    combinations = int(np.prod(list(sizes.values()), dtype=np.float64))
+    optimize = len(operands) > 1 and combinations > _PLAIN_LOOP_LIMIT
+    return np.einsum(subscripts, *operands, optimize="greedy" if optimize else False)
+
+
+# The output is linear in each operand: its tangent is the sum over operands of einsum
+# with that operand replaced by its tangent.
+def _einsum_jvp(tangents, primals, out, subscripts):
+    terms = []
+    for index, tangent in enumerate(tangents):
+        if tangent is not None:
+            operands = list(primals)
+            operands[index] = tangent
+            terms.append(einsum_p(*operands, subscripts=subscripts))
+    return sum_terms(terms)
+
+
+def _einsum_vjp(out_bar, primals, out, wanted, subscripts):
+    return tuple(
+        _einsum_operand_cotangent(out_bar, primals, index, subscripts) if is_wanted else None
+        for index, is_wanted in enumerate(wanted)
+    )
+
+
+def _einsum_operand_cotangent(out_bar, primals, index, subscripts):
+    """d<out_bar, einsum(...)> / d operand ``index``, in three steps.
+
+    1. Contract the cotangent with the other operands onto this operand's distinct letters
+       that appear anywhere else (out_bar[out] * prod_j x_j[s_j] summed over the rest).
+    2. Letters found only in this operand were summed within it, so the cotangent is
+       constant along them: broadcast.
+    3. A letter repeated in this operand (a diagonal, as in "ii->i") receives the
+       cotangent on the diagonal only: multiply by identity matrices.
+    """
+    inputs, output = parse_subscripts(subscripts)
+    target = inputs[index]
+    distinct = "".join(dict.fromkeys(target))
+    others = [j for j in range(len(inputs)) if j != index]
+    elsewhere = set(output).union(*(inputs[j] for j in others))
+    produced = "".join(letter for letter in distinct if letter in elsewhere)
+    terms = [output] + [inputs[j] for j in others]
+    if len(terms) == 1 and terms[0] == produced:
+        x_bar = out_bar
+    else:
+        x_bar = einsum_p(
+            out_bar, *(primals[j] for j in others), subscripts=",".join(terms) + "->" + produced
+        )
+    size = dict(zip(target, spec_of(primals[index]).shape, strict=True))
+    if produced != distinct:
+        kept = tuple(size[letter] if letter in elsewhere else 1 for letter in distinct)
+        x_bar = broadcast_to_p(
+            reshape_p(x_bar, shape=kept), shape=tuple(size[letter] for letter in distinct)
+        )
+    if distinct != target:
+        x_bar = _onto_diagonal(x_bar, distinct, target, size, subscripts)
+    return x_bar
+
+
+def _onto_diagonal(x_bar, distinct, target, size, subscripts):
+    """Spread ``x_bar`` (letters ``distinct``) onto the diagonals of ``target``'s layout."""
+    unused = iter(letter for letter in string.ascii_letters if letter not in subscripts)
+    dtype = spec_of(x_bar).dtype
+    seen, layout, identities, identity_letters = set(), [], [], []
+    for letter in target:
+        if letter not in seen:
+            seen.add(letter)
+            layout.append(letter)
+            continue
+        fresh = next(unused, None)
+        if fresh is None:
+            raise ValueError(
+                f"einsum: the subscripts {subscripts!r} use too many letters to "
+                "differentiate a repeated index; split the einsum into two"
+            )
+        # x[..., i, ..., i'] = x_bar[..., i, ...] * delta(i, i')
+        layout.append(fresh)
+        identities.append(np.eye(size[letter], dtype=dtype))
+        identity_letters.append(letter + fresh)
+    spec = ",".join([distinct] + identity_letters) + "->" + "".join(layout)
+    return einsum_p(x_bar, *identities, subscripts=spec)
+
+
+einsum_p = Primitive("einsum", _einsum_impl, jvp=_einsum_jvp, vjp=_einsum_vjp, family="contraction")
