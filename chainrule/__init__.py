@@ -40,6 +40,18 @@ def stop_gradient(x: Any) -> Any:
 
 
 __all__ = [
-    "check_grads", "custom_jvp", "custom_vjp", "grad", "hessian", "hvp", "jacfwd", "jacobian",
-    "jacrev", "jvp", "stop_gradient", "tree", "value_and_grad", "vjp",
+    "check_grads",
+    "custom_jvp",
+    "custom_vjp",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
+    "stop_gradient",
+    "tree",
+    "value_and_grad",
+    "vjp",
 ]

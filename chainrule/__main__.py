@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -93,10 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Show chainrule differentiating the seed example "
         "f = sin(cos(x1 + x2))^2 + x3 by forward and reverse mode.",
     )
-    parser.add_argument("--at", nargs=3, type=float, metavar=("X1", "X2", "X3"),
-                        default=(1.0, 2.0, 3.0), help="the point (default: 1 2 3)")
-    parser.add_argument("--step", type=float, default=1e-6,
-                        help="finite-difference step (default: 1e-6)")
+    parser.add_argument(
+        "--at",
+        nargs=3,
+        type=float,
+        metavar=("X1", "X2", "X3"),
+        default=(1.0, 2.0, 3.0),
+        help="the point (default: 1 2 3)",
+    )
+    parser.add_argument(
+        "--step", type=float, default=1e-6, help="finite-difference step (default: 1e-6)"
+    )
     args = parser.parse_args(argv)
     print(demo(tuple(args.at), args.step))
     return 0

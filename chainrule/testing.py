@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -27,8 +28,11 @@ def _random_like(tree: Any, rng: np.random.Generator) -> Any:
 
 
 def _axpy(a: float, x: Any, y: Any) -> Any:
-    return tree_map(lambda xi, yi: np.asarray(yi) + np.asarray(a * np.asarray(xi),
-                                                                dtype=np.asarray(yi).dtype), x, y)
+    return tree_map(
+        lambda xi, yi: np.asarray(yi) + np.asarray(a * np.asarray(xi), dtype=np.asarray(yi).dtype),
+        x,
+        y,
+    )
 
 
 def _inner(x: Any, y: Any) -> float:
@@ -44,19 +48,22 @@ def _central_difference(f: Callable[..., Any], args: tuple, direction: tuple, ep
 def _assert_close(actual: Any, expected: Any, atol: float, rtol: float, what: str) -> None:
     actual_leaves, expected_leaves = _leaves(actual), _leaves(expected)
     if len(actual_leaves) != len(expected_leaves):
-        raise AssertionError(f"check_grads: {what}: {len(actual_leaves)} outputs, expected "
-                             f"{len(expected_leaves)}")
+        raise AssertionError(
+            f"check_grads: {what}: {len(actual_leaves)} outputs, expected {len(expected_leaves)}"
+        )
     for i, (a, e) in enumerate(zip(actual_leaves, expected_leaves)):
         if a.shape != e.shape:
-            raise AssertionError(f"check_grads: {what} (leaf {i}): shape {a.shape}, expected "
-                                 f"{e.shape}")
+            raise AssertionError(
+                f"check_grads: {what} (leaf {i}): shape {a.shape}, expected {e.shape}"
+            )
         np.testing.assert_allclose(
             a, e, atol=atol, rtol=rtol, err_msg=f"check_grads: {what} (leaf {i}) disagrees"
         )
 
 
-def _tolerances(args: tuple, eps: float | None, atol: float | None,
-                rtol: float | None) -> tuple[float, float, float]:
+def _tolerances(
+    args: tuple, eps: float | None, atol: float | None, rtol: float | None
+) -> tuple[float, float, float]:
     dtypes = [np.asarray(leaf).dtype for leaf in tree_flatten(args)[0]]
     coarsest = np.dtype(np.float32) if np.dtype(np.float32) in dtypes else np.dtype(np.float64)
     return (
@@ -66,8 +73,15 @@ def _tolerances(args: tuple, eps: float | None, atol: float | None,
     )
 
 
-def check_jvp(f: Callable[..., Any], args: Sequence[Any], *, eps: float | None = None,
-              atol: float | None = None, rtol: float | None = None, seed: int = 0) -> None:
+def check_jvp(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    *,
+    eps: float | None = None,
+    atol: float | None = None,
+    rtol: float | None = None,
+    seed: int = 0,
+) -> None:
     """Check ``jvp(f)`` in a random direction against central finite differences."""
     args = tuple(args)
     eps, atol, rtol = _tolerances(args, eps, atol, rtol)
@@ -77,8 +91,15 @@ def check_jvp(f: Callable[..., Any], args: Sequence[Any], *, eps: float | None =
     _assert_close(tangent, expected, atol, rtol, f"jvp of {_name(f)}")
 
 
-def check_vjp(f: Callable[..., Any], args: Sequence[Any], *, eps: float | None = None,
-              atol: float | None = None, rtol: float | None = None, seed: int = 0) -> None:
+def check_vjp(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    *,
+    eps: float | None = None,
+    atol: float | None = None,
+    rtol: float | None = None,
+    seed: int = 0,
+) -> None:
     """Check ``vjp(f)`` by <u, J v> = <J^T u, v>, with J v from central differences."""
     args = tuple(args)
     eps, atol, rtol = _tolerances(args, eps, atol, rtol)
@@ -92,9 +113,17 @@ def check_vjp(f: Callable[..., Any], args: Sequence[Any], *, eps: float | None =
     _assert_close(actual, expected, atol, rtol, f"vjp of {_name(f)} (<J^T u, v> = <u, J v>)")
 
 
-def check_grads(f: Callable[..., Any], args: Sequence[Any], order: int = 2,
-                modes: Sequence[str] = ("fwd", "rev"), *, eps: float | None = None,
-                atol: float | None = None, rtol: float | None = None, seed: int = 0) -> None:
+def check_grads(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    order: int = 2,
+    modes: Sequence[str] = ("fwd", "rev"),
+    *,
+    eps: float | None = None,
+    atol: float | None = None,
+    rtol: float | None = None,
+    seed: int = 0,
+) -> None:
     """Check ``f``'s derivatives up to ``order`` in the given modes against finite differences.
 
     Order k checks the derivatives of the order k-1 derivative functions (the JVP with
@@ -129,8 +158,9 @@ def check_grads(f: Callable[..., Any], args: Sequence[Any], order: int = 2,
             primals = all_args[:n_args]
             return vjp(f, *primals)[1](tree_unflatten(out_tree, tree_flatten(all_args[n_args:])[0]))
 
-        check_grads(pulled_back, args + tuple(tree_flatten(cotangent)[0]), order - 1, modes,
-                    **options)
+        check_grads(
+            pulled_back, args + tuple(tree_flatten(cotangent)[0]), order - 1, modes, **options
+        )
 
 
 def _name(f: Callable[..., Any]) -> str:

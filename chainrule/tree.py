@@ -8,7 +8,8 @@ structure of its argument. This module depends on nothing else in chainrule.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 _Flatten = Callable[[Any], tuple[Iterable[Any], Any]]
 _Unflatten = Callable[[Any, list], Any]
@@ -176,6 +177,12 @@ def tree_map(function: Callable[..., Any], tree: Any, *rest: Any) -> Any:
 
 
 __all__ = [
-    "TreeDef", "register_dataclass", "register_pytree_node", "tree_flatten", "tree_leaves",
-    "tree_map", "tree_structure", "tree_unflatten",
+    "TreeDef",
+    "register_dataclass",
+    "register_pytree_node",
+    "tree_flatten",
+    "tree_leaves",
+    "tree_map",
+    "tree_structure",
+    "tree_unflatten",
 ]

@@ -6,6 +6,18 @@ from chainrule.core.reverse import ReverseTrace, ReverseTracer, vjp_flat
 from chainrule.core.trace import Spec, Trace, Tracer, is_inexact, spec_of
 
 __all__ = [
-    "JVPTrace", "JVPTracer", "Primitive", "ReverseTrace", "ReverseTracer", "Spec", "Trace",
-    "Tracer", "bind", "is_inexact", "jvp_flat", "registry", "spec_of", "vjp_flat",
+    "JVPTrace",
+    "JVPTracer",
+    "Primitive",
+    "ReverseTrace",
+    "ReverseTracer",
+    "Spec",
+    "Trace",
+    "Tracer",
+    "bind",
+    "is_inexact",
+    "jvp_flat",
+    "registry",
+    "spec_of",
+    "vjp_flat",
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chainrule.core.trace import Tracer
 
 #: Every primitive ever declared, by name. Read by tests and by the coverage page.
-registry: dict[str, "Primitive"] = {}
+registry: dict[str, Primitive] = {}
 
 
 class Primitive:

@@ -9,7 +9,8 @@ fan-out).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,7 @@ class ReverseTracer(Tracer):
 
     __slots__ = ("primal", "slot")
 
-    def __init__(self, trace: "ReverseTrace", primal: Any, slot: int) -> None:
+    def __init__(self, trace: ReverseTrace, primal: Any, slot: int) -> None:
         self._trace = trace
         self.primal = primal
         self.slot = slot

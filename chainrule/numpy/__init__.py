@@ -7,14 +7,14 @@ the shape functions, since `numpy.shape` is itself a function).
 
 import numpy as _np
 
+from chainrule.numpy import array_methods as _array_methods
+from chainrule.numpy import protocols as _protocols
 from chainrule.numpy.contraction import *  # noqa: F401,F403
 from chainrule.numpy.creation import *  # noqa: F401,F403
 from chainrule.numpy.elementwise import *  # noqa: F401,F403
 from chainrule.numpy.indexing import *  # noqa: F401,F403
 from chainrule.numpy.manipulation import *  # noqa: F401,F403
 from chainrule.numpy.reductions import *  # noqa: F401,F403
-from chainrule.numpy import array_methods as _array_methods
-from chainrule.numpy import protocols as _protocols
 
 # Constants and dtypes, as NumPy has them.
 pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, _np.newaxis

@@ -42,11 +42,11 @@ def normalize_axis(axis: Any, ndim: int, function: str) -> tuple[int, ...]:
     normalized = []
     for a in axes:
         a = operator.index(a)
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        if not -ndim <= a < ndim:
             raise np.exceptions.AxisError(
                 f"{function}: axis {a} is out of bounds for an array of dimension {ndim}"
             )
-        normalized.append(a % ndim if ndim else 0)
+        normalized.append(a % ndim)
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"{function}: axis {axis} repeats an axis")
     return tuple(sorted(normalized))

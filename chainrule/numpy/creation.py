@@ -59,3 +59,10 @@ def array(a: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
 def copy(a: Any, **kwargs: Any) -> Any:
     """numpy.copy; traced values are immutable, so a copy is the value itself."""
     return a if is_traced(a) else np.copy(a, **kwargs)
+
+
+__all__ = [
+    "arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "full", "full_like",
+    "geomspace", "identity", "indices", "linspace", "logspace", "meshgrid", "ones", "ones_like",
+    "tri", "zeros", "zeros_like",
+]

@@ -176,18 +176,39 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> A
     return as_value(x).astype(dtype)
 
 
+def _refuse_complex(x: Any, name: str) -> None:
+    raise NotImplementedError(
+        f"chainrule.numpy.{name}: traced complex values are not supported yet (complex "
+        f"derivatives are planned with the linear-algebra and FFT rules). Differentiate "
+        f"with respect to the real and imaginary parts as separate real arrays."
+    )
+
+
 def real(x: Any) -> Any:
     """The real part; for real inputs the input itself."""
-    if is_traced(x) and x.dtype.kind != "c":
-        return x
-    return np.real(x)
+    if not is_traced(x):
+        return np.real(x)
+    if x.dtype.kind == "c":
+        _refuse_complex(x, "real")
+    return x
+
+
+def imag(x: Any) -> Any:
+    """The imaginary part; for real traced inputs plain zeros (no derivative)."""
+    if not is_traced(x):
+        return np.imag(x)
+    if x.dtype.kind == "c":
+        _refuse_complex(x, "imag")
+    return np.zeros(x.shape, x.dtype)[()] if x.shape == () else np.zeros(x.shape, x.dtype)
 
 
 def conj(x: Any) -> Any:
     """The complex conjugate; for real inputs the input itself."""
-    if is_traced(x) and x.dtype.kind != "c":
-        return x
-    return np.conj(x)
+    if not is_traced(x):
+        return np.conj(x)
+    if x.dtype.kind == "c":
+        _refuse_complex(x, "conj")
+    return x
 
 
 conjugate = conj
@@ -198,3 +219,10 @@ def _concrete(value: Any) -> Any:
     from chainrule.core import Tracer
 
     return value.concrete_value() if isinstance(value, Tracer) else np.asarray(value)
+
+
+__all__ = sorted(
+    name
+    for name, value in list(globals().items())
+    if not name.startswith("_") and getattr(value, "__module__", None) == __name__
+)

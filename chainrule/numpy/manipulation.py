@@ -462,3 +462,13 @@ def roll(a: Any, shift: Any, axis: Any = None) -> Any:
     if not moves:
         return a
     return sh.roll_p(a, shift=tuple(s for _, s in moves), axis=tuple(ax for ax, _ in moves))
+
+
+__all__ = sorted(
+    [
+        name
+        for name, value in list(globals().items())
+        if not name.startswith("_") and getattr(value, "__module__", None) == __name__
+    ]
+    + ["diag", "diagonal", "trace", "tril", "triu", "pad"]
+)

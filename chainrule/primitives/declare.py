@@ -10,7 +10,8 @@ branch `where` did not take, say) from turning the whole gradient into NaN.
 from __future__ import annotations
 
 import cmath
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,10 @@ def _safe_multiply_vjp(out_bar, primals, out, wanted):
 
 
 safe_multiply_p = Primitive(
-    "safe_multiply", _safe_multiply_impl, jvp=_safe_multiply_jvp, vjp=_safe_multiply_vjp,
+    "safe_multiply",
+    _safe_multiply_impl,
+    jvp=_safe_multiply_jvp,
+    vjp=_safe_multiply_vjp,
     family="elementwise",
 )
 

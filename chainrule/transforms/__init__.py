@@ -5,6 +5,15 @@ from chainrule.transforms.differentiate import grad, jvp, value_and_grad, vjp
 from chainrule.transforms.jacobian import hessian, hvp, jacfwd, jacobian, jacrev
 
 __all__ = [
-    "custom_jvp", "custom_vjp", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
-    "value_and_grad", "vjp",
+    "custom_jvp",
+    "custom_vjp",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
+    "value_and_grad",
+    "vjp",
 ]

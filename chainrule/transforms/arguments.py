@@ -6,7 +6,8 @@ Bad input gets an exception that names the transform, the argument and the fix.
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -77,8 +78,15 @@ class FlatFunction:
     (followed by the aux leaves with ``has_aux``); the output structures are kept.
     """
 
-    def __init__(self, f: Callable[..., Any], args: Sequence[Any], kwargs: dict,
-                 argnums: tuple[int, ...], has_aux: bool, transform: str) -> None:
+    def __init__(
+        self,
+        f: Callable[..., Any],
+        args: Sequence[Any],
+        kwargs: dict,
+        argnums: tuple[int, ...],
+        has_aux: bool,
+        transform: str,
+    ) -> None:
         self.f, self.args, self.kwargs = f, list(args), kwargs
         self.argnums, self.has_aux, self.transform = argnums, has_aux, transform
         self.primals: list = []
@@ -98,7 +106,7 @@ class FlatFunction:
         args = list(self.args)
         start = 0
         for argnum, treedef in zip(self.argnums, self.in_trees):
-            args[argnum] = tree_unflatten(treedef, leaves[start:start + treedef.num_leaves])
+            args[argnum] = tree_unflatten(treedef, leaves[start : start + treedef.num_leaves])
             start += treedef.num_leaves
         result = self.f(*args, **self.kwargs)
         if self.has_aux:
@@ -132,13 +140,13 @@ class FlatFunction:
         outs = flat_out[: self.n_out]
         if not self.has_aux:
             return outs, None
-        return outs, tree_unflatten(self.aux_tree, flat_out[self.n_out:])
+        return outs, tree_unflatten(self.aux_tree, flat_out[self.n_out :])
 
     def rebuild_inputs(self, leaves: Sequence[Any], many: bool) -> Any:
         """Per-argument pytrees from flat input-shaped leaves: one tree, or a tuple."""
         trees, start = [], 0
         for treedef in self.in_trees:
-            trees.append(tree_unflatten(treedef, leaves[start:start + treedef.num_leaves]))
+            trees.append(tree_unflatten(treedef, leaves[start : start + treedef.num_leaves]))
             start += treedef.num_leaves
         return tuple(trees) if many else trees[0]
 
@@ -165,8 +173,9 @@ def zeros_like_leaf(value: Any) -> Any:
     return scalar_or_array(np.zeros(spec.shape, spec.dtype))
 
 
-def check_same_structure(given: Any, expected_tree: TreeDef, transform: str, what: str,
-                         expected: str) -> list:
+def check_same_structure(
+    given: Any, expected_tree: TreeDef, transform: str, what: str, expected: str
+) -> list:
     """Leaves of ``given`` after checking that it has the structure ``expected_tree``."""
     leaves, treedef = tree_flatten(given)
     if treedef != expected_tree:

@@ -11,7 +11,8 @@ provided the rules are written with chainrule operations.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from chainrule.core import Primitive, Tracer, vjp_flat
 from chainrule.primitives.declare import zeros_for
@@ -36,8 +37,9 @@ class _CustomCall:
     def _merge(self, static: list, dynamic: Sequence[Any]) -> list:
         static_iter, dynamic_iter = iter(static), iter(dynamic)
         n = len(static) + len(dynamic)
-        return [next(static_iter) if i in self.nondiff_argnums else next(dynamic_iter)
-                for i in range(n)]
+        return [
+            next(static_iter) if i in self.nondiff_argnums else next(dynamic_iter) for i in range(n)
+        ]
 
     def _flat_out(self, result: Any, out_tree: list) -> tuple:
         leaves, treedef = tree_flatten(result)
@@ -56,15 +58,30 @@ class _CustomCall:
             f"{self.__name__}.{what}(...) after decorating it."
         )
 
-    def _run(self, args: tuple, jvp: Callable, vjp: Callable, residuals: Callable | None,
-             out_tree: list, in_tree: TreeDef, static: list, leaves: list) -> Any:
+    def _run(
+        self,
+        args: tuple,
+        jvp: Callable,
+        vjp: Callable,
+        residuals: Callable | None,
+        out_tree: list,
+        in_tree: TreeDef,
+        static: list,
+        leaves: list,
+    ) -> Any:
         def impl(*values: Any) -> tuple:
             dynamic = tree_unflatten(in_tree, values)
             return self._flat_out(self.fun(*self._merge(static, dynamic)), out_tree)
 
         primitive = Primitive(
-            f"{self.kind}:{self.__name__}", impl, jvp=jvp, vjp=vjp, family="custom",
-            multiple_results=True, residuals=residuals, register=False,
+            f"{self.kind}:{self.__name__}",
+            impl,
+            jvp=jvp,
+            vjp=vjp,
+            family="custom",
+            multiple_results=True,
+            residuals=residuals,
+            register=False,
         )
         flat_out = primitive(*leaves)  # sets out_tree[0]
         return tree_unflatten(out_tree[0], flat_out)
@@ -75,8 +92,9 @@ def _filled(values: Sequence[Any], like: Sequence[Any]) -> list:
     return [zeros_for(r) if v is None else v for v, r in zip(values, like)]
 
 
-def _transpose(linear_map: Callable[..., Sequence[Any]], inputs_like: Sequence[Any],
-               cotangents: Sequence[Any]) -> list:
+def _transpose(
+    linear_map: Callable[..., Sequence[Any]], inputs_like: Sequence[Any], cotangents: Sequence[Any]
+) -> list:
     """Apply the transpose of a linear map to ``cotangents``, by one reverse sweep."""
     _, pullback = vjp_flat(linear_map, [zeros_for(v) for v in inputs_like], "transpose")
     return pullback(list(cotangents), keep_tape=False)
@@ -93,8 +111,8 @@ class custom_jvp(_CustomCall):  # noqa: N801 - the public name follows JAX's
     ... def log1pexp_jvp(primals, tangents):
     ...     (x,), (x_dot,) = primals, tangents
     ...     return log1pexp(x), x_dot * (1 - 1 / (1 + cnp.exp(x)))
-    >>> float(cr.grad(log1pexp)(1000.0))
-    1.0
+    >>> round(float(cr.grad(log1pexp)(3.0)), 12)
+    0.952574126822
     """
 
     kind = "custom_jvp"
@@ -128,8 +146,9 @@ class custom_jvp(_CustomCall):  # noqa: N801 - the public name follows JAX's
             return tangent_map(primals, _filled(tangents, primals))
 
         def vjp(out_bars, primals, out, wanted):
-            return tuple(_transpose(lambda *t: tangent_map(primals, t), primals,
-                                    _filled(out_bars, out)))
+            return tuple(
+                _transpose(lambda *t: tangent_map(primals, t), primals, _filled(out_bars, out))
+            )
 
         return self._run(args, jvp, vjp, None, out_tree, in_tree, static, leaves)
 
@@ -198,7 +217,10 @@ class custom_vjp(_CustomCall):  # noqa: N801 - the public name follows JAX's
 
         def jvp(tangents, primals, out):
             _, res = run_fwd(primals)
-            return tuple(_transpose(lambda *bars: cotangent_map(res, bars, primals), out,
-                                    _filled(tangents, primals)))
+            return tuple(
+                _transpose(
+                    lambda *bars: cotangent_map(res, bars, primals), out, _filled(tangents, primals)
+                )
+            )
 
         return self._run(args, jvp, vjp, residuals, out_tree, in_tree, static, leaves)

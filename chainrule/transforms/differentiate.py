@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,8 +20,9 @@ from chainrule.transforms.arguments import (
 from chainrule.tree import tree_flatten, tree_unflatten
 
 
-def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
-                   has_aux: bool = False) -> Callable[..., Any]:
+def value_and_grad(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """A function returning ``(f(*args), gradient)``, or ``((f(*args), aux), gradient)``.
 
     The gradient has the structure, shapes and dtypes of the arguments in ``argnums``
@@ -51,8 +53,9 @@ def value_and_grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
     return value_and_grad_f
 
 
-def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
-         has_aux: bool = False) -> Callable[..., Any]:
+def grad(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The gradient of a real scalar function by reverse mode (one backward sweep).
 
     >>> import chainrule as cr, chainrule.numpy as cnp
@@ -126,8 +129,9 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple:
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
 
 
-def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
-        has_aux: bool = False) -> tuple:
+def jvp(
+    f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool = False
+) -> tuple:
     """``(f(*primals), J t)``: the output and its directional derivative along ``tangents``.
 
     ``primals`` and ``tangents`` are tuples (or lists) of the same structure, shapes
@@ -149,9 +153,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
         )
     flat = FlatFunction(f, primals, {}, tuple(range(len(primals))), has_aux, "jvp")
     _, in_tree = tree_flatten(tuple(primals))
-    tangent_leaves = check_same_structure(
-        tuple(tangents), in_tree, "jvp", "tangents", "primals"
-    )
+    tangent_leaves = check_same_structure(tuple(tangents), in_tree, "jvp", "tangents", "primals")
     tangent_leaves = [
         matching_leaf(t, p, "jvp", f"the tangent (leaf {i})")
         for i, (t, p) in enumerate(zip(tangent_leaves, flat.primals))

@@ -9,7 +9,8 @@ the arguments, each array of shape ``out_leaf.shape + arg_leaf.shape``.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -57,11 +58,13 @@ def _forward_blocks(flat: FlatFunction) -> tuple[list, list[list[Any]]]:
     specs = [spec_of(p) for p in primals]
     outs: list = []
     columns: list[list[list]] = []  # [input leaf][input element] -> out tangents
-    for j, spec in enumerate(specs):
+    for j in range(len(specs)):
         per_element = []
         for k in range(_size(primals[j])):
-            tangents = [_one_hot(s, k) if i == j else scalar_or_array(np.zeros(s.shape, s.dtype))
-                        for i, s in enumerate(specs)]
+            tangents = [
+                _one_hot(s, k) if i == j else scalar_or_array(np.zeros(s.shape, s.dtype))
+                for i, s in enumerate(specs)
+            ]
             flat_out, flat_tangents = jvp_flat(flat, primals, tangents, "jacfwd")
             outs = flat.split(flat_out)[0]
             per_element.append(flat_tangents[: flat.n_out])
@@ -76,10 +79,18 @@ def _forward_blocks(flat: FlatFunction) -> tuple[list, list[list[Any]]]:
             if not tangents or all(t is None for t in tangents):
                 row.append(_zeros_block(out, primal))
                 continue
-            tangents = [np.zeros(spec_of(out).shape, spec_of(out).dtype) if t is None else t
-                        for t in tangents]
-            row.append(_stack_blocks(tangents, tuple(spec_of(out).shape),
-                                     tuple(spec_of(primal).shape), lead_first=False))
+            tangents = [
+                np.zeros(spec_of(out).shape, spec_of(out).dtype) if t is None else t
+                for t in tangents
+            ]
+            row.append(
+                _stack_blocks(
+                    tangents,
+                    tuple(spec_of(out).shape),
+                    tuple(spec_of(primal).shape),
+                    lead_first=False,
+                )
+            )
         blocks.append(row)
     return outs, blocks
 
@@ -101,10 +112,10 @@ def _reverse_blocks(flat: FlatFunction, outs: list, pullback: Callable) -> list[
                 row.append(_zeros_block(out, primal))
                 continue
             p_spec = spec_of(primal)
-            cotangents = [np.zeros(p_spec.shape, p_spec.dtype) if c is None else c
-                          for c in rows[j]]
-            row.append(_stack_blocks(cotangents, tuple(spec.shape), tuple(p_spec.shape),
-                                     lead_first=True))
+            cotangents = [np.zeros(p_spec.shape, p_spec.dtype) if c is None else c for c in rows[j]]
+            row.append(
+                _stack_blocks(cotangents, tuple(spec.shape), tuple(p_spec.shape), lead_first=True)
+            )
         blocks.append(row)
     return blocks
 
@@ -118,8 +129,9 @@ def _check_real_outputs(outs: list, transform: str) -> None:
             )
 
 
-def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
+def jacfwd(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The Jacobian by forward mode: one forward sweep per input element.
 
     >>> import chainrule as cr, chainrule.numpy as cnp
@@ -140,8 +152,9 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
     return jacfwd_f
 
 
-def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
+def jacrev(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The Jacobian by reverse mode: one recorded run, one backward sweep per output element.
 
     >>> import chainrule as cr, chainrule.numpy as cnp
@@ -156,8 +169,9 @@ def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
         flat_out, pullback = vjp_flat(flat, flat.primals, "jacrev")
         outs, aux = flat.split(flat_out)
         _check_real_outputs(outs, "jacrev")
-        jac = _assemble(flat, _reverse_blocks(flat, outs, pullback),
-                        isinstance(argnums, (tuple, list)))
+        jac = _assemble(
+            flat, _reverse_blocks(flat, outs, pullback), isinstance(argnums, (tuple, list))
+        )
         return (jac, aux) if has_aux else jac
 
     return jacrev_f
@@ -167,17 +181,19 @@ def _aux_of(flat: FlatFunction) -> Any:
     return flat.split(flat(*flat.primals))[1] if flat.has_aux else None
 
 
-def jacobian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, mode: str = "auto",
-             has_aux: bool = False) -> Callable[..., Any]:
+def jacobian(
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    mode: str = "auto",
+    has_aux: bool = False,
+) -> Callable[..., Any]:
     """The Jacobian; ``mode`` is "forward", "reverse" or "auto".
 
     "auto" records one run, then uses forward mode when the arguments have fewer
     elements than the outputs (fewer sweeps), else reverse mode on that recording.
     """
     if mode not in ("auto", "forward", "reverse"):
-        raise ValueError(
-            f"jacobian: mode={mode!r} is not one of 'auto', 'forward', 'reverse'"
-        )
+        raise ValueError(f"jacobian: mode={mode!r} is not one of 'auto', 'forward', 'reverse'")
     if mode == "forward":
         return jacfwd(f, argnums, has_aux)
     if mode == "reverse":
@@ -204,8 +220,9 @@ def jacobian(f: Callable[..., Any], argnums: int | Sequence[int] = 0, mode: str 
     return jacobian_f
 
 
-def hessian(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
-            has_aux: bool = False) -> Callable[..., Any]:
+def hessian(
+    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The Hessian of a scalar function, by forward mode over reverse mode.
 
     >>> import chainrule as cr, chainrule.numpy as cnp

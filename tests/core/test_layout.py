@@ -60,4 +60,6 @@ def test_no_file_over_500_lines_and_every_module_has_a_docstring():
         text = path.read_text()
         assert len(text.splitlines()) <= 500, f"{path.relative_to(PACKAGE)} is too long"
         if text.strip():
-            assert ast.get_docstring(ast.parse(text)), f"{path.relative_to(PACKAGE)} lacks a docstring"
+            assert ast.get_docstring(ast.parse(text)), (
+                f"{path.relative_to(PACKAGE)} lacks a docstring"
+            )

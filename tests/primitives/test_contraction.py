@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cases import Case
 
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.primitives import contraction as ct
 from chainrule.testing import check_grads
-from cases import Case
 
 MATMUL_SHAPES = [
     ((3,), (3,)),

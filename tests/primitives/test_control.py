@@ -2,20 +2,36 @@
 
 import numpy as np
 import pytest
+from cases import SHAPES, Case
 
 import chainrule as cr
 import chainrule.numpy as cnp
-from cases import SHAPES, Case
 from chainrule.testing import check_grads
 
 # Functions whose derivative passes through a non-differentiable step unchanged, or not at all.
 CONTROL = [
     # stop_gradient(x) - stop_gradient(x) is 0 with derivative 0, so finite differences agree.
     Case(lambda x: cnp.sin(x) + cr.stop_gradient(x * x) - cr.stop_gradient(x * x), name="stop"),
-    Case(lambda x: cnp.where(cnp.logical_and(x, x > 0.5), x, 2 * x), name="logical_and", avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05)),
-    Case(lambda x: cnp.where(cnp.logical_or(x, x > 0.5), x * x, x), name="logical_or", avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05)),
-    Case(lambda x: cnp.where(cnp.logical_xor(x, x > 0.5), x * x, x), name="logical_xor", avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05)),
-    Case(lambda x: cnp.where(cnp.logical_not(x), x, cnp.exp(x)), name="logical_not", avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05)),
+    Case(
+        lambda x: cnp.where(cnp.logical_and(x, x > 0.5), x, 2 * x),
+        name="logical_and",
+        avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05),
+    ),
+    Case(
+        lambda x: cnp.where(cnp.logical_or(x, x > 0.5), x * x, x),
+        name="logical_or",
+        avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05),
+    ),
+    Case(
+        lambda x: cnp.where(cnp.logical_xor(x, x > 0.5), x * x, x),
+        name="logical_xor",
+        avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05),
+    ),
+    Case(
+        lambda x: cnp.where(cnp.logical_not(x), x, cnp.exp(x)),
+        name="logical_not",
+        avoid=lambda x: (np.abs(x - 0.5) < 0.05) | (np.abs(x) < 0.05),
+    ),
 ]
 
 

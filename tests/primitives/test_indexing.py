@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cases import Case
 
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.testing import check_grads
-from cases import Case
 
 at = cnp.IndexUpdater
 

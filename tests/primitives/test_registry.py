@@ -9,9 +9,9 @@ import importlib.util
 import pathlib
 
 import numpy as np
+from cases import Case
 
 import chainrule as cr
-from cases import Case
 from chainrule.core import registry
 from chainrule.core.forward import JVPTrace
 

@@ -9,8 +9,9 @@ with Richardson extrapolation; JVPs, VJPs, gradients and Hessians must agree wit
 to about 1e-7 relative to the size of the derivative.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,7 @@ import chainrule.numpy as cnp
 SETTINGS = settings(max_examples=30, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 MAX_SIZE = 48  # largest intermediate array a program may build
+MAX_NDIM = 5
 TOLERANCE = 1e-7
 
 
@@ -88,7 +90,7 @@ REDUCTIONS = {
     "prod": lambda v, xp, **k: xp.prod(v, **k),
 }
 
-LETTERS = "abcd"
+LETTERS = "abcdef"
 
 
 def _unary(draw, shape):
@@ -251,7 +253,7 @@ def programs(draw):
         else:
             step = STEP_MAKERS[kind](draw, shape)
         new_value = step.fn(value, *probes, np)
-        if np.size(new_value) > MAX_SIZE or np.size(new_value) == 0:
+        if not 0 < np.size(new_value) <= MAX_SIZE or np.ndim(new_value) > MAX_NDIM:
             continue
         steps.append(step)
         value = new_value

@@ -37,7 +37,9 @@ def test_seed_jacobians_and_hessian_match_closed_forms():
     np.testing.assert_allclose(cr.jacrev(vector_seed)(x), exact, rtol=1e-14)
     # d2f/du2 for u = x1 + x2: f = sin(cos u)^2 -> f'' = d/du[-sin(2 cos u) sin u]
     u = x[0] + x[1]
-    second = 2 * math.cos(2 * math.cos(u)) * math.sin(u) ** 2 - math.sin(2 * math.cos(u)) * math.cos(u)
+    second = 2 * math.cos(2 * math.cos(u)) * math.sin(u) ** 2 - math.sin(
+        2 * math.cos(u)
+    ) * math.cos(u)
     expected = np.array([[second, second, 0], [second, second, 0], [0, 0, 0]])
     np.testing.assert_allclose(cr.hessian(vector_seed)(x), expected, rtol=1e-13, atol=1e-15)
 
@@ -64,7 +66,9 @@ def test_has_aux_returns_aux_as_plain_values():
     gradient, aux = cr.grad(f, has_aux=True)(0.5)
     assert gradient == pytest.approx(2 * math.cos(0.5))
     assert aux["note"] == "kept"
-    assert isinstance(aux["y"], (np.floating, np.ndarray)) and aux["y"] == pytest.approx(math.sin(0.5))
+    assert isinstance(aux["y"], (np.floating, np.ndarray)) and aux["y"] == pytest.approx(
+        math.sin(0.5)
+    )
 
 
 def test_kwargs_are_passed_through_and_not_differentiated():
@@ -127,7 +131,7 @@ def test_grad_inside_a_loop_inside_grad():
     def outer(x):
         total = 0.0
         for k in range(1, 4):
-            total = total + cr.grad(lambda y: k * y**2 * x)(x)  # 2 k x^2
+            total = total + cr.grad(lambda y, k=k: k * y**2 * x)(x)  # 2 k x^2
         return total  # 12 x^2
 
     assert cr.grad(outer)(1.5) == pytest.approx(24 * 1.5, rel=1e-14)

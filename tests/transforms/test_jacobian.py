@@ -1,11 +1,12 @@
 """jacfwd, jacrev, jacobian(mode=...), hessian and hvp: values, structure, mode choice."""
 
+import importlib
+
 import numpy as np
 import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
-import importlib
 
 jacobian_module = importlib.import_module("chainrule.transforms.jacobian")
 
