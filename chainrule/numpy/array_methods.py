@@ -37,10 +37,20 @@ def _binary(name: str, reflected: bool = False):
 
 
 _OPERATORS = {
-    "__add__": "add", "__sub__": "subtract", "__mul__": "multiply", "__truediv__": "divide",
-    "__pow__": "power", "__matmul__": "matmul", "__mod__": "remainder",
-    "__floordiv__": "floor_divide", "__lt__": "less", "__le__": "less_equal",
-    "__gt__": "greater", "__ge__": "greater_equal", "__eq__": "equal", "__ne__": "not_equal",
+    "__add__": "add",
+    "__sub__": "subtract",
+    "__mul__": "multiply",
+    "__truediv__": "divide",
+    "__pow__": "power",
+    "__matmul__": "matmul",
+    "__mod__": "remainder",
+    "__floordiv__": "floor_divide",
+    "__lt__": "less",
+    "__le__": "less_equal",
+    "__gt__": "greater",
+    "__ge__": "greater_equal",
+    "__eq__": "equal",
+    "__ne__": "not_equal",
 }
 
 
@@ -53,16 +63,43 @@ def _method(name: str):
 
 
 _METHODS = [
-    "sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod", "ravel",
-    "squeeze", "swapaxes", "dot", "clip", "diagonal", "trace", "conj", "conjugate",
-    "argmax", "argmin", "argsort", "any", "all", "nonzero", "repeat", "take", "round",
+    "sum",
+    "mean",
+    "prod",
+    "max",
+    "min",
+    "var",
+    "std",
+    "cumsum",
+    "cumprod",
+    "ravel",
+    "squeeze",
+    "swapaxes",
+    "dot",
+    "clip",
+    "diagonal",
+    "trace",
+    "conj",
+    "conjugate",
+    "argmax",
+    "argmin",
+    "argsort",
+    "any",
+    "all",
+    "nonzero",
+    "repeat",
+    "take",
+    "round",
 ]
 
 # ndarray methods that modify the array in place, and the functional form to use instead.
 _IN_PLACE_METHODS = {
-    "sort": "x = cnp.sort(x, axis)", "partition": "x = cnp.partition(x, kth)",
-    "fill": "x = cnp.full_like(x, value)", "put": "x = x.at[indices].set(values)",
-    "resize": "x = cnp.resize(x, shape) or x.reshape(shape)", "itemset": "x = x.at[i].set(v)",
+    "sort": "x = cnp.sort(x, axis)",
+    "partition": "x = cnp.partition(x, kth)",
+    "fill": "x = cnp.full_like(x, value)",
+    "put": "x = x.at[indices].set(values)",
+    "resize": "x = cnp.resize(x, shape) or x.reshape(shape)",
+    "itemset": "x = x.at[i].set(v)",
 }
 
 

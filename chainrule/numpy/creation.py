@@ -62,7 +62,24 @@ def copy(a: Any, **kwargs: Any) -> Any:
 
 
 __all__ = [
-    "arange", "array", "asarray", "copy", "empty", "empty_like", "eye", "full", "full_like",
-    "geomspace", "identity", "indices", "linspace", "logspace", "meshgrid", "ones", "ones_like",
-    "tri", "zeros", "zeros_like",
+    "arange",
+    "array",
+    "asarray",
+    "copy",
+    "empty",
+    "empty_like",
+    "eye",
+    "full",
+    "full_like",
+    "geomspace",
+    "identity",
+    "indices",
+    "linspace",
+    "logspace",
+    "meshgrid",
+    "ones",
+    "ones_like",
+    "tri",
+    "zeros",
+    "zeros_like",
 ]

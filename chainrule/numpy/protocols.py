@@ -18,8 +18,12 @@ from chainrule.core import Tracer
 
 # Reductions and scans of a ufunc, as the chainrule.numpy function that computes them.
 _REDUCE_METHODS = {
-    "add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
-    "logical_and": "all", "logical_or": "any",
+    "add": "sum",
+    "multiply": "prod",
+    "maximum": "max",
+    "minimum": "min",
+    "logical_and": "all",
+    "logical_or": "any",
 }
 _ACCUMULATE_METHODS = {"add": "cumsum", "multiply": "cumprod"}
 
@@ -28,12 +32,33 @@ _FUNCTION_ALIASES = {"amax": "max", "amin": "min", "absolute": "abs", "around": 
 
 # Functions whose results are dtypes, booleans or integer positions: they carry no
 # derivative, so NumPy may compute them from the plain values under the tracers.
-_NO_DERIVATIVE = frozenset({
-    "result_type", "can_cast", "min_scalar_type", "iscomplexobj", "isrealobj", "iscomplex",
-    "isreal", "isneginf", "isposinf", "isclose", "allclose", "array_equal", "array_equiv",
-    "count_nonzero", "argmax", "argmin", "argsort", "argpartition", "nonzero", "flatnonzero",
-    "argwhere", "searchsorted", "digitize",
-})
+_NO_DERIVATIVE = frozenset(
+    {
+        "result_type",
+        "can_cast",
+        "min_scalar_type",
+        "iscomplexobj",
+        "isrealobj",
+        "iscomplex",
+        "isreal",
+        "isneginf",
+        "isposinf",
+        "isclose",
+        "allclose",
+        "array_equal",
+        "array_equiv",
+        "count_nonzero",
+        "argmax",
+        "argmin",
+        "argsort",
+        "argpartition",
+        "nonzero",
+        "flatnonzero",
+        "argwhere",
+        "searchsorted",
+        "digitize",
+    }
+)
 
 # The NumPy functions being dispatched in this thread: a chainrule.numpy function that
 # hands a traced value back to its own NumPy namesake would otherwise recurse forever.

@@ -17,8 +17,9 @@ from chainrule.testing import check_grads
 
 
 def _program(name, fn, arity=1, example_shapes=((2, 3),), domain=(-2.0, 2.0)):
-    return Case(fn, domain=domain, name=name, params={"xp": np}, arity=arity,
-                example_shapes=example_shapes)
+    return Case(
+        fn, domain=domain, name=name, params={"xp": np}, arity=arity, example_shapes=example_shapes
+    )
 
 
 UFUNC_PROGRAMS = [
@@ -28,32 +29,56 @@ UFUNC_PROGRAMS = [
     _program("square_reciprocal", lambda x, xp: xp.square(x) + xp.reciprocal(x + 3.0)),
     _program("cos_hypot", lambda x, xp: xp.hypot(xp.cos(x), x)),
     _program("maximum_smooth_part", lambda x, xp: xp.maximum(x, 5.0) + xp.minimum(x, -5.0)),
-    _program("logaddexp_arctan2", lambda x, y, xp: xp.logaddexp(x, y) + xp.arctan2(x, y + 3.0),
-             arity=2, example_shapes=((2, 3), (3,))),
-    _program("operators", lambda x, y, xp: -x * y + x / (y + 3.0) - y**2 + abs(x + 5.0) / 2,
-             arity=2, example_shapes=((2, 3), (2, 1))),
-    _program("operators_array_on_left",
-             lambda x, xp: xp.linspace(1.0, 2.0, 3) * x + xp.ones(3) / (x + 3.0) - 2.0**x,
-             example_shapes=((2, 3),)),
+    _program(
+        "logaddexp_arctan2",
+        lambda x, y, xp: xp.logaddexp(x, y) + xp.arctan2(x, y + 3.0),
+        arity=2,
+        example_shapes=((2, 3), (3,)),
+    ),
+    _program(
+        "operators",
+        lambda x, y, xp: -x * y + x / (y + 3.0) - y**2 + abs(x + 5.0) / 2,
+        arity=2,
+        example_shapes=((2, 3), (2, 1)),
+    ),
+    _program(
+        "operators_array_on_left",
+        lambda x, xp: xp.linspace(1.0, 2.0, 3) * x + xp.ones(3) / (x + 3.0) - 2.0**x,
+        example_shapes=((2, 3),),
+    ),
 ]
 
 FUNCTION_PROGRAMS = [
     _program("sum_mean", lambda x, xp: xp.sum(x, axis=0) * xp.mean(x, axis=-1, keepdims=True)),
-    _program("reshape_transpose",
-             lambda x, xp: xp.transpose(xp.reshape(x, (3, 2))) * xp.reshape(x, (-1,))[:3]),
-    _program("concatenate_stack",
-             lambda x, y, xp: xp.stack([xp.concatenate([x, y], axis=0), xp.sin(xp.concatenate(
-                 [y, x], axis=0))], axis=1), arity=2, example_shapes=((2, 3), (1, 3))),
+    _program(
+        "reshape_transpose",
+        lambda x, xp: xp.transpose(xp.reshape(x, (3, 2))) * xp.reshape(x, (-1,))[:3],
+    ),
+    _program(
+        "concatenate_stack",
+        lambda x, y, xp: xp.stack(
+            [xp.concatenate([x, y], axis=0), xp.sin(xp.concatenate([y, x], axis=0))], axis=1
+        ),
+        arity=2,
+        example_shapes=((2, 3), (1, 3)),
+    ),
     _program("where", lambda x, xp: xp.where(x > 0, xp.sin(x), x**3)),
     _program("dot", lambda x, y, xp: xp.dot(x, y), arity=2, example_shapes=((2, 3), (3,))),
-    _program("matmul", lambda x, y, xp: xp.matmul(x, y) + x @ y, arity=2,
-             example_shapes=((2, 3), (3, 4))),
-    _program("shape_ndim_size",
-             lambda x, xp: xp.reshape(x, xp.shape(x)[::-1]) * xp.ndim(x) / xp.size(x)),
-    _program("prod_max_cumsum", lambda x, xp: xp.prod(x, axis=1) + xp.max(x, axis=1)
-             + xp.cumsum(x, axis=1)[:, -1], domain=(0.5, 2.0)),
-    _program("result_type_allclose",
-             lambda x, xp: x.astype(xp.result_type(x, 1.0)) * (2.0 if np.allclose(x, 0) else 3.0)),
+    _program(
+        "matmul", lambda x, y, xp: xp.matmul(x, y) + x @ y, arity=2, example_shapes=((2, 3), (3, 4))
+    ),
+    _program(
+        "shape_ndim_size", lambda x, xp: xp.reshape(x, xp.shape(x)[::-1]) * xp.ndim(x) / xp.size(x)
+    ),
+    _program(
+        "prod_max_cumsum",
+        lambda x, xp: xp.prod(x, axis=1) + xp.max(x, axis=1) + xp.cumsum(x, axis=1)[:, -1],
+        domain=(0.5, 2.0),
+    ),
+    _program(
+        "result_type_allclose",
+        lambda x, xp: x.astype(xp.result_type(x, 1.0)) * (2.0 if np.allclose(x, 0) else 3.0),
+    ),
 ]
 
 UFUNC_METHOD_PROGRAMS = [
@@ -64,8 +89,12 @@ UFUNC_METHOD_PROGRAMS = [
     _program("maximum_reduce", lambda x, xp: xp.maximum.reduce(x, axis=1)),
     _program("multiply_accumulate", lambda x, xp: xp.multiply.accumulate(x, axis=1)),
     _program("add_accumulate", lambda x, xp: xp.add.accumulate(x)),
-    _program("multiply_outer", lambda x, y, xp: xp.multiply.outer(x, y), arity=2,
-             example_shapes=((2, 3), (2,))),
+    _program(
+        "multiply_outer",
+        lambda x, y, xp: xp.multiply.outer(x, y),
+        arity=2,
+        example_shapes=((2, 3), (2,)),
+    ),
     _program("subtract_outer_plain_right", lambda x, xp: xp.subtract.outer(x, [1.0, -2.0])),
 ]
 
@@ -218,8 +247,12 @@ def test_stop_gradient_makes_conversion_legal():
 
 @pytest.mark.parametrize(
     "write",
-    [lambda x: np.add(x, 1.0, out=np.zeros(3)), lambda x: np.sin(x, out=np.zeros(3)),
-     lambda x: np.add.reduce(x, out=np.zeros(())), lambda x: np.sum(x, out=np.zeros(()))],
+    [
+        lambda x: np.add(x, 1.0, out=np.zeros(3)),
+        lambda x: np.sin(x, out=np.zeros(3)),
+        lambda x: np.add.reduce(x, out=np.zeros(())),
+        lambda x: np.sum(x, out=np.zeros(())),
+    ],
     ids=["add_out", "sin_out", "reduce_out", "sum_out"],
 )
 def test_out_argument_is_refused(write):
@@ -244,8 +277,9 @@ def test_reduce_with_where_is_refused():
         cr.grad(lambda x: np.add.reduce(x, where=x > 0))(x)
 
 
-@pytest.mark.parametrize("method, fix", [("sort", "cnp.sort"), ("fill", "cnp.full_like"),
-                                         ("put", ".at[indices].set")])
+@pytest.mark.parametrize(
+    "method, fix", [("sort", "cnp.sort"), ("fill", "cnp.full_like"), ("put", ".at[indices].set")]
+)
 def test_in_place_methods_are_refused(method, fix):
     with pytest.raises(TypeError) as info:
         cr.grad(lambda x: getattr(x, method)(0.0) or np.sum(x))(np.ones(3))

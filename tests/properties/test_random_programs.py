@@ -20,8 +20,13 @@ from hypothesis import strategies as st
 import chainrule as cr
 import chainrule.numpy as cnp
 
-SETTINGS = settings(max_examples=30, derandomize=True, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 MAX_SIZE = 48  # largest intermediate array a program may build
 MAX_NDIM = 5
 TOLERANCE = 1e-7
@@ -113,19 +118,24 @@ def _reduction(draw, shape):
     name = draw(st.sampled_from(sorted(REDUCTIONS)))
     fn = REDUCTIONS[name]
     ndim = len(shape)
-    axis = draw(st.one_of(
-        st.none(),
-        st.integers(-ndim, ndim - 1) if ndim else st.none(),
-        st.lists(st.integers(0, max(ndim - 1, 0)), unique=True, max_size=ndim).map(tuple),
-    ))
+    axis = draw(
+        st.one_of(
+            st.none(),
+            st.integers(-ndim, ndim - 1) if ndim else st.none(),
+            st.lists(st.integers(0, max(ndim - 1, 0)), unique=True, max_size=ndim).map(tuple),
+        )
+    )
     keepdims = draw(st.booleans())
-    return Step(f"{name}(axis={axis}, keepdims={keepdims})",
-                lambda v, x, y, xp: fn(v, xp, axis=axis, keepdims=keepdims))
+    return Step(
+        f"{name}(axis={axis}, keepdims={keepdims})",
+        lambda v, x, y, xp: fn(v, xp, axis=axis, keepdims=keepdims),
+    )
 
 
 def _reshape(draw, shape):
     size = int(np.prod(shape, dtype=int))
-    options = [(-1,), tuple(reversed(shape)), (1,) + tuple(shape), tuple(n for n in shape if n != 1)]
+    squeezed = tuple(n for n in shape if n != 1)
+    options = [(-1,), tuple(reversed(shape)), (1,) + tuple(shape), squeezed]
     if size % 2 == 0:
         options.append((2, -1))
     new_shape = draw(st.sampled_from(options))
@@ -172,8 +182,10 @@ def _einsum(draw, shape):
     s = LETTERS[: len(shape)]
     if draw(st.booleans()):  # a quadratic form over the last axis
         subscripts = f"{s},{s}->{s[:-1]}"
-        return Step(f"einsum({subscripts!r}, v, v)",
-                    lambda v, x, y, xp: xp.einsum(subscripts, v, v) / shape[-1])
+        return Step(
+            f"einsum({subscripts!r}, v, v)",
+            lambda v, x, y, xp: xp.einsum(subscripts, v, v) / shape[-1],
+        )
     rng = np.random.default_rng(draw(st.integers(0, 1000)))
     w = rng.standard_normal((shape[-1], 2)) / np.sqrt(shape[-1])
     subscripts = f"{s},{s[-1]}z->z{s[:-1]}"
@@ -184,11 +196,15 @@ def _join(draw, shape):
     ndim = len(shape)
     if draw(st.booleans()):
         axis = draw(st.integers(-ndim, ndim - 1))
-        return Step(f"concatenate([v, cos(v)], axis={axis})",
-                    lambda v, x, y, xp: xp.concatenate([v, xp.cos(v)], axis=axis))
+        return Step(
+            f"concatenate([v, cos(v)], axis={axis})",
+            lambda v, x, y, xp: xp.concatenate([v, xp.cos(v)], axis=axis),
+        )
     axis = draw(st.integers(-ndim - 1, ndim))
-    return Step(f"stack([v, tanh(v)], axis={axis})",
-                lambda v, x, y, xp: xp.stack([v, xp.tanh(v)], axis=axis))
+    return Step(
+        f"stack([v, tanh(v)], axis={axis})",
+        lambda v, x, y, xp: xp.stack([v, xp.tanh(v)], axis=axis),
+    )
 
 
 def _loop(draw, shape):
@@ -203,8 +219,14 @@ def _loop(draw, shape):
 
 
 STEP_MAKERS = {
-    "unary": _unary, "loop": _loop, "reduction": _reduction, "reshape": _reshape,
-    "transpose": _transpose, "index": _index, "matmul": _matmul, "einsum": _einsum,
+    "unary": _unary,
+    "loop": _loop,
+    "reduction": _reduction,
+    "reshape": _reshape,
+    "transpose": _transpose,
+    "index": _index,
+    "matmul": _matmul,
+    "einsum": _einsum,
     "join": _join,
 }
 
@@ -231,7 +253,7 @@ def _show(index):
 def input_shapes(draw):
     x_shape = tuple(draw(st.lists(st.integers(1, 3), max_size=3)))
     # y broadcasts against x: trailing axes of x, some of them set to 1.
-    kept = x_shape[draw(st.integers(0, len(x_shape))):]
+    kept = x_shape[draw(st.integers(0, len(x_shape))) :]
     y_shape = tuple(1 if draw(st.booleans()) else n for n in kept)
     return x_shape, y_shape
 
@@ -297,7 +319,8 @@ def richardson_second_derivative(f, args, u, w, h=4e-3):
             return f(*[a + s * du + t * dw for a, du, dw in zip(args, u, w)])
 
         return (at(step, step) - at(step, -step) - at(-step, step) + at(-step, -step)) / (
-            4 * step * step)
+            4 * step * step
+        )
 
     return _extrapolate([mixed(h), mixed(h / 2), mixed(h / 4)])
 
@@ -360,17 +383,22 @@ def test_gradient_and_hessian_match_finite_differences(case):
 
     u, w = _random_like(rng, x, y)
     grad_x, grad_y = cr.grad(loss, argnums=(0, 1))(x, y)
-    _assert_close(_inner((grad_x, grad_y), (u, w)), richardson_derivative(loss, (x, y), (u, w)),
-                  "grad")
+    _assert_close(
+        _inner((grad_x, grad_y), (u, w)), richardson_derivative(loss, (x, y), (u, w)), "grad"
+    )
 
     blocks = cr.hessian(loss, argnums=(0, 1))(x, y)
     sizes = (np.size(x), np.size(y))
-    hessian = np.block([[np.reshape(blocks[i][j], (sizes[i], sizes[j])) for j in range(2)]
-                        for i in range(2)])
+    hessian = np.block(
+        [[np.reshape(blocks[i][j], (sizes[i], sizes[j])) for j in range(2)] for i in range(2)]
+    )
     np.testing.assert_allclose(hessian, hessian.T, rtol=1e-9, atol=1e-9 * (1 + abs(hessian).max()))
     for _ in range(2):
         (u, w), (p, q) = _random_like(rng, x, y), _random_like(rng, x, y)
         left = np.concatenate([np.ravel(u), np.ravel(w)])
         right = np.concatenate([np.ravel(p), np.ravel(q)])
-        _assert_close(left @ hessian @ right,
-                      richardson_second_derivative(loss, (x, y), (u, w), (p, q)), "hessian")
+        _assert_close(
+            left @ hessian @ right,
+            richardson_second_derivative(loss, (x, y), (u, w), (p, q)),
+            "hessian",
+        )

@@ -92,17 +92,33 @@ SCALAR_PROGRAMS = [
     ("while_halving_no_iteration", halve_until_small, 0.7, lambda x: 1.0, lambda x: 0.0),
     ("if_positive_branch", piecewise, 0.8, lambda x: 2 * x, lambda x: 2.0),
     ("if_negative_branch", piecewise, -0.8, math.cos, lambda x: -math.sin(x)),
-    ("recursive_power", lambda x: recursive_power(x, 7), 0.9, lambda x: 7 * x**6,
-     lambda x: 42 * x**5),
-    ("horner", lambda x: horner(COEFFICIENTS, x), 0.7,
-     lambda x: -2.0 + 1.0 * x + 9.0 * x**2, lambda x: 1.0 + 18.0 * x),
-    ("newton_sqrt_early_return", newton_sqrt, 2.0, lambda a: 0.5 / math.sqrt(a),
-     lambda a: -0.25 * a**-1.5),
+    (
+        "recursive_power",
+        lambda x: recursive_power(x, 7),
+        0.9,
+        lambda x: 7 * x**6,
+        lambda x: 42 * x**5,
+    ),
+    (
+        "horner",
+        lambda x: horner(COEFFICIENTS, x),
+        0.7,
+        lambda x: -2.0 + 1.0 * x + 9.0 * x**2,
+        lambda x: 1.0 + 18.0 * x,
+    ),
+    (
+        "newton_sqrt_early_return",
+        newton_sqrt,
+        2.0,
+        lambda a: 0.5 / math.sqrt(a),
+        lambda a: -0.25 * a**-1.5,
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, f, x, first, second", SCALAR_PROGRAMS,
-                         ids=[p[0] for p in SCALAR_PROGRAMS])
+@pytest.mark.parametrize(
+    "name, f, x, first, second", SCALAR_PROGRAMS, ids=[p[0] for p in SCALAR_PROGRAMS]
+)
 def test_scalar_programs_in_both_modes(name, f, x, first, second):
     x = np.float64(x)
     np.testing.assert_allclose(cr.grad(f)(x), first(x), rtol=1e-12)
@@ -113,8 +129,9 @@ def test_scalar_programs_in_both_modes(name, f, x, first, second):
     np.testing.assert_allclose(cr.jacfwd(cr.jacfwd(f))(x), second(x), rtol=1e-10, atol=1e-14)
 
 
-@pytest.mark.parametrize("name, f, x, first, second", SCALAR_PROGRAMS,
-                         ids=[p[0] for p in SCALAR_PROGRAMS])
+@pytest.mark.parametrize(
+    "name, f, x, first, second", SCALAR_PROGRAMS, ids=[p[0] for p in SCALAR_PROGRAMS]
+)
 def test_scalar_programs_against_finite_differences(name, f, x, first, second):
     check_grads(f, (np.float64(x),), order=2, modes=("fwd", "rev"))
 
@@ -145,8 +162,9 @@ def test_branch_per_element_in_a_loop():
     gradient = np.where(x > 0, 3 * x**2, -1.0)
     np.testing.assert_allclose(cr.grad(clamp_sum)(x), gradient, rtol=1e-14)
     np.testing.assert_allclose(cr.jacfwd(clamp_sum)(x), gradient, rtol=1e-14)
-    np.testing.assert_allclose(cr.hessian(clamp_sum)(x), np.diag(np.where(x > 0, 6 * x, 0.0)),
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        cr.hessian(clamp_sum)(x), np.diag(np.where(x > 0, 6 * x, 0.0)), rtol=1e-14
+    )
     check_grads(clamp_sum, (x,), order=2)
 
 
@@ -178,7 +196,7 @@ def test_grad_inside_a_loop_inside_grad():
     def g(y):
         total = 0.0
         for k in range(1, 4):
-            total = total + cr.grad(lambda x: x**k * y)(y)
+            total = total + cr.grad(lambda x, k=k: x**k * y)(y)
         return total
 
     y = 0.7

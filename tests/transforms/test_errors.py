@@ -28,19 +28,29 @@ X = np.array([0.5, 1.0, 2.0])
     ids=["vector", "matrix"],
 )
 def test_grad_of_a_non_scalar_output(f, shape):
-    _raises(TypeError, lambda: cr.grad(f)(X), "grad:", f"shape {shape}", ".sum()",
-            "cr.jacobian")
+    _raises(TypeError, lambda: cr.grad(f)(X), "grad:", f"shape {shape}", ".sum()", "cr.jacobian")
 
 
 def test_grad_of_several_outputs():
-    _raises(TypeError, lambda: cr.grad(lambda x: (cnp.sum(x), cnp.sum(x)))(X), "grad:",
-            "2 arrays", "has_aux=True")
+    _raises(
+        TypeError,
+        lambda: cr.grad(lambda x: (cnp.sum(x), cnp.sum(x)))(X),
+        "grad:",
+        "2 arrays",
+        "has_aux=True",
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.complex128, np.int64, np.bool_])
 def test_grad_of_a_non_real_output(dtype):
-    _raises(TypeError, lambda: cr.grad(lambda x: cnp.sum(x).astype(dtype))(X), "grad:",
-            "real floating-point scalar", np.dtype(dtype).name, "Return a float")
+    _raises(
+        TypeError,
+        lambda: cr.grad(lambda x: cnp.sum(x).astype(dtype))(X),
+        "grad:",
+        "real floating-point scalar",
+        np.dtype(dtype).name,
+        "Return a float",
+    )
 
 
 TRANSFORMS = {
@@ -57,20 +67,35 @@ TRANSFORMS = {
 @pytest.mark.parametrize("transform", sorted(TRANSFORMS))
 @pytest.mark.parametrize(
     "value, kind",
-    [(3, "integer"), (np.arange(3), "integer"), (True, "boolean"),
-     (np.array([True, False]), "boolean"), (np.uint8(4), "integer")],
+    [
+        (3, "integer"),
+        (np.arange(3), "integer"),
+        (True, "boolean"),
+        (np.array([True, False]), "boolean"),
+        (np.uint8(4), "integer"),
+    ],
     ids=["int", "int_array", "bool", "bool_array", "uint8"],
 )
 def test_integer_and_boolean_inputs(transform, value, kind):
     name = "grad" if transform == "value_and_grad" else transform
-    _raises(TypeError, lambda: TRANSFORMS[transform](lambda x: x * 2.0, value), f"{name}:",
-            "argument 0", f"{kind} dtype", "Pass a float value", "argnums")
+    _raises(
+        TypeError,
+        lambda: TRANSFORMS[transform](lambda x: x * 2.0, value),
+        f"{name}:",
+        "argument 0",
+        f"{kind} dtype",
+        "Pass a float value",
+        "argnums",
+    )
 
 
 def test_integer_input_in_a_pytree_is_named_by_leaf():
     params = {"w": np.ones(2), "n": 3}
-    _raises(TypeError, lambda: cr.grad(lambda p: cnp.sum(p["w"]) * p["n"])(params),
-            "grad: argument 0, leaf 0 has integer dtype")
+    _raises(
+        TypeError,
+        lambda: cr.grad(lambda p: cnp.sum(p["w"]) * p["n"])(params),
+        "grad: argument 0, leaf 0 has integer dtype",
+    )
 
 
 def test_integer_input_outside_argnums_is_fine():
@@ -79,29 +104,48 @@ def test_integer_input_outside_argnums_is_fine():
 
 
 def test_hessian_and_hvp_of_integer_input():
-    _raises(TypeError, lambda: cr.hessian(lambda x: cnp.sum(x**3))(np.arange(3)),
-            "argument 0", "integer dtype", "Pass a float value")
-    _raises(TypeError, lambda: cr.hvp(lambda x: cnp.sum(x**3), (np.arange(3),),
-                                      (np.ones(3),)), "argument 0", "integer dtype")
+    _raises(
+        TypeError,
+        lambda: cr.hessian(lambda x: cnp.sum(x**3))(np.arange(3)),
+        "argument 0",
+        "integer dtype",
+        "Pass a float value",
+    )
+    _raises(
+        TypeError,
+        lambda: cr.hvp(lambda x: cnp.sum(x**3), (np.arange(3),), (np.ones(3),)),
+        "argument 0",
+        "integer dtype",
+    )
 
 
 def test_non_array_input():
-    _raises(TypeError, lambda: cr.grad(lambda s: 1.0)("text"), "grad: argument 0 is a str",
-            "register_pytree_node", "argnums")
+    _raises(
+        TypeError,
+        lambda: cr.grad(lambda s: 1.0)("text"),
+        "grad: argument 0 is a str",
+        "register_pytree_node",
+        "argnums",
+    )
 
 
-@pytest.mark.parametrize("index", [0, (slice(1, None),), (np.array([0, 2]),)],
-                         ids=["int", "slice", "int_array"])
+@pytest.mark.parametrize(
+    "index", [0, (slice(1, None),), (np.array([0, 2]),)], ids=["int", "slice", "int_array"]
+)
 @pytest.mark.parametrize("transform", ["grad", "jvp"])
 def test_in_place_assignment_points_to_at_set(index, transform):
     def f(x):
         x[index] = 0.0
         return cnp.sum(x)
 
-    call = (lambda: cr.grad(f)(X.copy())) if transform == "grad" else (
-        lambda: cr.jvp(f, (X.copy(),), (X,)))
-    _raises(TypeError, call, "x[index] = value", "cannot be modified in place",
-            "x.at[index].set(value)")
+    call = (
+        (lambda: cr.grad(f)(X.copy()))
+        if transform == "grad"
+        else (lambda: cr.jvp(f, (X.copy(),), (X,)))
+    )
+    _raises(
+        TypeError, call, "x[index] = value", "cannot be modified in place", "x.at[index].set(value)"
+    )
 
 
 def test_the_at_set_fix_works():
@@ -136,51 +180,102 @@ def test_assigning_a_tracer_into_a_numpy_array():
 
 @pytest.mark.parametrize(
     "name, f",
-    [("numpy.unique", lambda x: np.unique(x)), ("numpy.histogram", lambda x: np.histogram(x)[1]),
-     ("numpy.add.reduceat", lambda x: np.add.reduceat(x, [0, 1]))],
+    [
+        ("numpy.unique", lambda x: np.unique(x)),
+        ("numpy.histogram", lambda x: np.histogram(x)[1]),
+        ("numpy.add.reduceat", lambda x: np.add.reduceat(x, [0, 1])),
+    ],
     ids=["unique", "histogram", "reduceat"],
 )
 def test_unsupported_numpy_function(name, f):
-    _raises(NotImplementedError, lambda: cr.grad(lambda x: cnp.sum(f(x)))(X), name,
-            "no derivative rule", "cr.custom_jvp / cr.custom_vjp")
+    _raises(
+        NotImplementedError,
+        lambda: cr.grad(lambda x: cnp.sum(f(x)))(X),
+        name,
+        "no derivative rule",
+        "cr.custom_jvp / cr.custom_vjp",
+    )
 
 
 def test_tangent_shape_mismatch():
-    _raises(ValueError, lambda: cr.jvp(cnp.sin, (X,), (np.ones(2),)), "jvp:",
-            "tangent (leaf 0)", "shape (2,)", "shape (3,) of its primal", "Pass an array")
+    _raises(
+        ValueError,
+        lambda: cr.jvp(cnp.sin, (X,), (np.ones(2),)),
+        "jvp:",
+        "tangent (leaf 0)",
+        "shape (2,)",
+        "shape (3,) of its primal",
+        "Pass an array",
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.int64, np.complex128])
 def test_tangent_dtype_mismatch(dtype):
-    _raises(TypeError, lambda: cr.jvp(cnp.sin, (X,), (np.ones(3, dtype),)), "jvp:",
-            "tangent (leaf 0)", f"dtype {np.dtype(dtype).name}", "float64", ".astype('float64')")
+    _raises(
+        TypeError,
+        lambda: cr.jvp(cnp.sin, (X,), (np.ones(3, dtype),)),
+        "jvp:",
+        "tangent (leaf 0)",
+        f"dtype {np.dtype(dtype).name}",
+        "float64",
+        ".astype('float64')",
+    )
 
 
 def test_cotangent_shape_mismatch():
     _, vjp_fn = cr.vjp(lambda x: cnp.sin(x) * 2, X)
-    _raises(ValueError, lambda: vjp_fn(np.ones((3, 1))), "vjp:", "cotangent (leaf 0)",
-            "shape (3, 1)", "shape (3,) of the function's output")
+    _raises(
+        ValueError,
+        lambda: vjp_fn(np.ones((3, 1))),
+        "vjp:",
+        "cotangent (leaf 0)",
+        "shape (3, 1)",
+        "shape (3,) of the function's output",
+    )
 
 
 def test_cotangent_dtype_mismatch():
     _, vjp_fn = cr.vjp(lambda x: cnp.sin(x), X)
-    _raises(TypeError, lambda: vjp_fn(np.ones(3, np.float32)), "vjp:", "cotangent (leaf 0)",
-            "float32", "the function's output has dtype float64", ".astype('float64')")
+    _raises(
+        TypeError,
+        lambda: vjp_fn(np.ones(3, np.float32)),
+        "vjp:",
+        "cotangent (leaf 0)",
+        "float32",
+        "the function's output has dtype float64",
+        ".astype('float64')",
+    )
 
 
 def test_cotangent_of_a_float32_output_must_be_float32():
     _, vjp_fn = cr.vjp(lambda x: cnp.sin(x), X.astype(np.float32))
-    _raises(TypeError, lambda: vjp_fn(np.ones(3)), "cotangent (leaf 0)", "float64",
-            ".astype('float32')")
+    _raises(
+        TypeError, lambda: vjp_fn(np.ones(3)), "cotangent (leaf 0)", "float64", ".astype('float32')"
+    )
 
 
 def test_tangent_structure_mismatch():
-    _raises(ValueError, lambda: cr.jvp(lambda a, b: a * b, (X, X), ((X, X), X)), "jvp:",
-            "tangents has structure", "primals has structure", "same nesting")
-    _raises(ValueError, lambda: cr.jvp(lambda p: p["a"], ({"a": X},), ({"b": X},)), "jvp:",
-            "tangents has structure")
-    _raises(ValueError, lambda: cr.jvp(lambda a, b: a * b, (X, X), (X,)), "jvp:",
-            "2 primals but 1 tangents", "one tangent per primal")
+    _raises(
+        ValueError,
+        lambda: cr.jvp(lambda a, b: a * b, (X, X), ((X, X), X)),
+        "jvp:",
+        "tangents has structure",
+        "primals has structure",
+        "same nesting",
+    )
+    _raises(
+        ValueError,
+        lambda: cr.jvp(lambda p: p["a"], ({"a": X},), ({"b": X},)),
+        "jvp:",
+        "tangents has structure",
+    )
+    _raises(
+        ValueError,
+        lambda: cr.jvp(lambda a, b: a * b, (X, X), (X,)),
+        "jvp:",
+        "2 primals but 1 tangents",
+        "one tangent per primal",
+    )
 
 
 def test_primals_must_be_a_tuple():
@@ -189,16 +284,29 @@ def test_primals_must_be_a_tuple():
 
 def test_cotangent_structure_mismatch():
     _, vjp_fn = cr.vjp(lambda x: (cnp.sin(x), {"c": cnp.cos(x)}), X)
-    _raises(ValueError, lambda: vjp_fn(np.ones(3)), "vjp:", "the cotangent has structure",
-            "the output has structure", "same nesting")
-    _raises(ValueError, lambda: vjp_fn((np.ones(3), {"d": np.ones(3)})), "vjp:",
-            "the cotangent has structure")
+    _raises(
+        ValueError,
+        lambda: vjp_fn(np.ones(3)),
+        "vjp:",
+        "the cotangent has structure",
+        "the output has structure",
+        "same nesting",
+    )
+    _raises(
+        ValueError,
+        lambda: vjp_fn((np.ones(3), {"d": np.ones(3)})),
+        "vjp:",
+        "the cotangent has structure",
+    )
 
 
 @pytest.mark.parametrize(
     "result, described",
-    [("text", "a value of type str"), (object(), "a value of type object"),
-     ([1.0, "text"], "a value of type str")],
+    [
+        ("text", "a value of type str"),
+        (object(), "a value of type object"),
+        ([1.0, "text"], "a value of type str"),
+    ],
     ids=["string", "object", "list_holding_string"],
 )
 @pytest.mark.parametrize("transform", ["grad", "jvp", "vjp", "jacfwd", "jacrev"])
@@ -226,12 +334,14 @@ def test_function_returning_none(transform):
 @pytest.mark.parametrize("transform", ["grad", "jacfwd", "jacrev", "jacobian", "hessian"])
 @pytest.mark.parametrize(
     "argnums, kind, fragment",
-    [(2, ValueError, "asks for argument 2, but the function was called with 2"),
-     (-3, ValueError, "asks for argument -3"),
-     ((0, 0), ValueError, "names an argument twice"),
-     ("0", TypeError, "argnums must be an int or a tuple of ints"),
-     (0.0, TypeError, "argnums must be an int or a tuple of ints"),
-     ((0, None), TypeError, "argnums must be an int or a tuple of ints")],
+    [
+        (2, ValueError, "asks for argument 2, but the function was called with 2"),
+        (-3, ValueError, "asks for argument -3"),
+        ((0, 0), ValueError, "names an argument twice"),
+        ("0", TypeError, "argnums must be an int or a tuple of ints"),
+        (0.0, TypeError, "argnums must be an int or a tuple of ints"),
+        ((0, None), TypeError, "argnums must be an int or a tuple of ints"),
+    ],
     ids=["too_large", "too_negative", "repeated", "string", "float", "tuple_with_none"],
 )
 def test_bad_argnums(transform, argnums, kind, fragment):
@@ -250,18 +360,26 @@ def test_negative_argnums_count_from_the_end():
 
 @pytest.mark.parametrize(
     "result, described",
-    [(lambda x: cnp.sum(x), "an array of shape ()"),
-     (lambda x: (cnp.sum(x), 1, 2), "a tuple of length 3"),
-     (lambda x: [cnp.sum(x)], "a list of length 1"),
-     (lambda x: {"loss": cnp.sum(x)}, "a value of type dict")],
+    [
+        (lambda x: cnp.sum(x), "an array of shape ()"),
+        (lambda x: (cnp.sum(x), 1, 2), "a tuple of length 3"),
+        (lambda x: [cnp.sum(x)], "a list of length 1"),
+        (lambda x: {"loss": cnp.sum(x)}, "a value of type dict"),
+    ],
     ids=["bare_output", "triple", "one_element_list", "dict"],
 )
 @pytest.mark.parametrize("transform", ["grad", "value_and_grad", "jacrev", "jacfwd"])
 def test_has_aux_without_a_pair(result, described, transform):
     name = "grad" if transform == "value_and_grad" else transform
-    _raises(TypeError, lambda: getattr(cr, transform)(result, has_aux=True)(X), f"{name}:",
-            "has_aux=True", "must return a pair (output, aux)", f"returned {described}",
-            "drop has_aux=True")
+    _raises(
+        TypeError,
+        lambda: getattr(cr, transform)(result, has_aux=True)(X),
+        f"{name}:",
+        "has_aux=True",
+        "must return a pair (output, aux)",
+        f"returned {described}",
+        "drop has_aux=True",
+    )
 
 
 def test_vjp_and_jvp_has_aux_without_a_pair():
@@ -272,9 +390,12 @@ def test_vjp_and_jvp_has_aux_without_a_pair():
 @pytest.mark.parametrize("transform", ["grad", "jvp"])
 @pytest.mark.parametrize(
     "use, primitive",
-    [(lambda t: t * 2.0, "multiply"), (lambda t: cnp.sin(t), "sin"),
-     (lambda t: np.exp(t), "exp"),
-     (lambda t: cr.grad(lambda y: cnp.sum(y * t))(np.ones(3)), "multiply")],
+    [
+        (lambda t: t * 2.0, "multiply"),
+        (lambda t: cnp.sin(t), "sin"),
+        (lambda t: np.exp(t), "exp"),
+        (lambda t: cr.grad(lambda y: cnp.sum(y * t))(np.ones(3)), "multiply"),
+    ],
     ids=["operator", "chainrule_numpy", "plain_numpy", "inside_a_new_grad"],
 )
 def test_leaked_tracer_used_after_its_transform(transform, use, primitive):
@@ -288,9 +409,13 @@ def test_leaked_tracer_used_after_its_transform(transform, use, primitive):
         cr.grad(f)(X)
     else:
         cr.jvp(f, (X,), (X,))
-    _raises(RuntimeError, lambda: use(leaked[0]), f"{primitive}:",
-            f"a traced value from a finished {transform} call was used again",
-            "cr.stop_gradient")
+    _raises(
+        RuntimeError,
+        lambda: use(leaked[0]),
+        f"{primitive}:",
+        f"a traced value from a finished {transform} call was used again",
+        "cr.stop_gradient",
+    )
 
 
 def test_leaked_tracer_still_prints_and_has_a_shape():
