@@ -27,8 +27,8 @@ def _ufunc(primitive: Any, numpy_function: Callable[..., Any]) -> Callable[..., 
         if unsupported:
             raise TypeError(
                 f"chainrule.numpy.{name}: the keyword argument(s) {unsupported} are not "
-                f"supported on traced values (out= would write in place). Call "
-                f"{name}(...) without them and use the returned array."
+                f"supported on traced values (out= writes in place, where= leaves entries "
+                f"unset). Call {name}(...) without them and use the returned array."
             )
         out = primitive(*[as_value(a) for a in args])
         dtype = kwargs.get("dtype")
