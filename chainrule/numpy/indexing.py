@@ -161,14 +161,18 @@ class IndexedUpdate:
         index = static_index(self.index, "IndexUpdater")
         return ix.scatter_set_p(x, as_value(values), index=index)
 
+    def _plain_update(self, ufunc: Any, x: Any, values: Any) -> Any:
+        """The untraced update: ``ufunc.at`` on a copy of ``x``."""
+        _refuse_traced_index(self.index, "IndexUpdater")
+        out = np.array(x, copy=True)
+        ufunc.at(out, self.index, values)
+        return out
+
     def add(self, values: Any) -> Any:
         """A copy of ``x`` with ``values`` added at ``index`` (repeats add up, as np.add.at)."""
         x = as_value(self.array)
         if not is_traced(x, values):
-            _refuse_traced_index(self.index, "IndexUpdater")
-            out = np.array(x, copy=True)
-            np.add.at(out, self.index, values)
-            return out
+            return self._plain_update(np.add, x, values)
         _check_update(x, values, "add")
         index = static_index(self.index, "IndexUpdater")
         return ix.scatter_add_p(x, as_value(values), index=index)
@@ -181,10 +185,7 @@ class IndexedUpdate:
         """
         x = as_value(self.array)
         if not is_traced(x, values):
-            _refuse_traced_index(self.index, "IndexUpdater")
-            out = np.array(x, copy=True)
-            np.multiply.at(out, self.index, values)
-            return out
+            return self._plain_update(np.multiply, x, values)
         _check_update(x, values, "multiply")
         index = static_index(self.index, "IndexUpdater")
         spec = spec_of(x)

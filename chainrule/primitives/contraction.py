@@ -12,7 +12,7 @@ import string
 import numpy as np
 
 from chainrule.core import Primitive, spec_of
-from chainrule.primitives.declare import sum_terms
+from chainrule.primitives.declare import multilinear_jvp
 from chainrule.primitives.shape import broadcast_to_p, reshape_p, transpose_p
 
 
@@ -25,15 +25,7 @@ def swap_last_axes(x):
 # matmul on operands with at least two axes; leading (batch) axes broadcast. The 1-D
 # forms are reshaped to matrices by chainrule.numpy.matmul.
 # d(A B) = dA B + A dB.
-def _matmul_jvp(tangents, primals, out):
-    a_dot, b_dot = tangents
-    a, b = primals
-    terms = []
-    if a_dot is not None:
-        terms.append(matmul_p(a_dot, b))
-    if b_dot is not None:
-        terms.append(matmul_p(a, b_dot))
-    return sum_terms(terms)
+_matmul_jvp = multilinear_jvp(lambda: matmul_p)
 
 
 # A_bar = out_bar B^T and B_bar = A^T out_bar, per batch element; the sweep sums over
@@ -102,14 +94,7 @@ def _einsum_impl(*operands, subscripts):
 
 # The output is linear in each operand: its tangent is the sum over operands of einsum
 # with that operand replaced by its tangent.
-def _einsum_jvp(tangents, primals, out, subscripts):
-    terms = []
-    for index, tangent in enumerate(tangents):
-        if tangent is not None:
-            operands = list(primals)
-            operands[index] = tangent
-            terms.append(einsum_p(*operands, subscripts=subscripts))
-    return sum_terms(terms)
+_einsum_jvp = multilinear_jvp(lambda: einsum_p)
 
 
 def _einsum_vjp(out_bar, primals, out, wanted, subscripts):

@@ -37,16 +37,27 @@ def _safe_multiply_impl(a: Any, b: Any) -> Any:
     return out
 
 
+def multilinear_jvp(primitive_of: Callable[[], Primitive]) -> Callable[..., Any]:
+    """The product rule for a primitive linear in each input separately.
+
+    d f(x1, ..., xn) = sum_i f(x1, ..., x_i_dot, ..., xn), one term per input with a
+    tangent. ``primitive_of`` returns the primitive (it is declared after its rule).
+    """
+
+    def jvp(tangents, primals, out, **params):
+        terms = []
+        for index, tangent in enumerate(tangents):
+            if tangent is not None:
+                operands = list(primals)
+                operands[index] = tangent
+                terms.append(primitive_of()(*operands, **params))
+        return sum_terms(terms)
+
+    return jvp
+
+
 # d(a*b) = a_dot*b + a*b_dot; both products are again zero-safe.
-def _safe_multiply_jvp(tangents, primals, out):
-    a_dot, b_dot = tangents
-    a, b = primals
-    terms = []
-    if a_dot is not None:
-        terms.append(safe_multiply_p(a_dot, b))
-    if b_dot is not None:
-        terms.append(safe_multiply_p(a, b_dot))
-    return sum_terms(terms)
+_safe_multiply_jvp = multilinear_jvp(lambda: safe_multiply_p)
 
 
 def _safe_multiply_vjp(out_bar, primals, out, wanted):

@@ -8,6 +8,8 @@ rules run a first-order linear recurrence (`linear_recurrence_p`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from chainrule.core import Primitive, spec_of
@@ -297,28 +299,18 @@ min_p = _extremum("min", np.min)
 # ---------------------------------------------------------------------------------------
 # Results with no derivative: positions of extrema, truth tests and counts.
 
-argmax_p = nondifferentiable(
-    "argmax",
-    lambda x, axis, keepdims: np.argmax(x, axis=axis, keepdims=keepdims),
-    family="reductions",
-)
-argmin_p = nondifferentiable(
-    "argmin",
-    lambda x, axis, keepdims: np.argmin(x, axis=axis, keepdims=keepdims),
-    family="reductions",
-)
-any_p = nondifferentiable(
-    "any",
-    lambda x, axis, keepdims: np.any(x, axis=axis, keepdims=keepdims),
-    family="reductions",
-)
-all_p = nondifferentiable(
-    "all",
-    lambda x, axis, keepdims: np.all(x, axis=axis, keepdims=keepdims),
-    family="reductions",
-)
-count_nonzero_p = nondifferentiable(
-    "count_nonzero",
-    lambda x, axis, keepdims: np.count_nonzero(x, axis=axis, keepdims=keepdims),
-    family="reductions",
-)
+
+def _axis_query(name: str, numpy_function: Any) -> Any:
+    """A non-differentiable reduction taking NumPy's axis= and keepdims=."""
+    return nondifferentiable(
+        name,
+        lambda x, axis, keepdims: numpy_function(x, axis=axis, keepdims=keepdims),
+        family="reductions",
+    )
+
+
+argmax_p = _axis_query("argmax", np.argmax)
+argmin_p = _axis_query("argmin", np.argmin)
+any_p = _axis_query("any", np.any)
+all_p = _axis_query("all", np.all)
+count_nonzero_p = _axis_query("count_nonzero", np.count_nonzero)
