@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from chainrule.core.primitive import Primitive, bind
-from chainrule.core.trace import Trace, Tracer, fit_tangent, is_inexact, spec_of
+from chainrule.core.trace import Trace, Tracer, fit_tangent, matches, quiet_floating_point, spec_of
 
 
 class JVPTracer(Tracer):
@@ -32,20 +30,20 @@ class JVPTrace(Trace):
             self.check_active(primitive)
         primals = []
         tangents = []
+        nested = False  # does some value belong to an enclosing level?
         for arg in args:
-            if isinstance(arg, JVPTracer) and arg._trace is self:
-                primals.append(arg.primal)
+            if type(arg) is JVPTracer and arg._trace is self:
                 tangents.append(arg.tangent)
+                arg = arg.primal
             else:
-                primals.append(arg)
                 tangents.append(None)
-        out = bind(primitive, *primals, **params)
+            primals.append(arg)
+            if isinstance(arg, Tracer):
+                nested = True
+        out = bind(primitive, *primals, **params) if nested else primitive.impl(*primals, **params)
         if primitive.jvp is None:
             return out
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            # Rules evaluate partials at singular points (1/0 at sqrt(0)); the zero-safe
-            # product makes the result right, so NumPy's warnings there are noise.
-            out_tangent = primitive.jvp(tangents, primals, out, **params)
+        out_tangent = primitive.jvp(tangents, primals, out, **params)
         if primitive.multiple_results:
             if out_tangent is None:
                 return out
@@ -56,9 +54,11 @@ class JVPTrace(Trace):
         if tangent is None:
             return out
         spec = spec_of(out)
-        if not is_inexact(spec.dtype):
+        if spec.dtype.kind not in "fc":
             return out
-        return JVPTracer(self, out, fit_tangent(tangent, spec))
+        if not matches(tangent, spec):
+            tangent = fit_tangent(tangent, spec)
+        return JVPTracer(self, out, tangent)
 
 
 def jvp_flat(
@@ -72,7 +72,8 @@ def jvp_flat(
     trace = JVPTrace(name)
     inputs = [JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
     try:
-        outs = fun(*inputs)
+        with quiet_floating_point():
+            outs = fun(*inputs)
     finally:
         trace.close()
     out_primals, out_tangents = [], []

@@ -29,9 +29,25 @@ class Primitive:
     ``residuals``, when given, is ``residuals(*primals, **params) -> (out, extra_params)``:
     reverse mode calls it instead of ``impl`` and passes ``extra_params`` on to the VJP,
     for rules that want to keep something the forward computation produced.
+
+    ``saves`` says which values the VJP rule reads: ``"inputs"`` (the primal inputs) and
+    ``"out"`` (the output). The tape keeps only those until the backward sweep; in place
+    of the others the rule receives their `Spec` (shape and dtype), so a rule that needs
+    only an input's shape still gets it. Declaring less than a rule reads fails loudly
+    in the rule tests (a Spec has no arithmetic).
     """
 
-    __slots__ = ("name", "impl", "jvp", "vjp", "family", "multiple_results", "residuals")
+    __slots__ = (
+        "name",
+        "impl",
+        "jvp",
+        "vjp",
+        "family",
+        "multiple_results",
+        "residuals",
+        "saves_inputs",
+        "saves_out",
+    )
 
     def __init__(
         self,
@@ -43,8 +59,12 @@ class Primitive:
         family: str = "",
         multiple_results: bool = False,
         residuals: Callable[..., Any] | None = None,
+        saves: tuple[str, ...] = ("inputs", "out"),
         register: bool = True,
     ) -> None:
+        unknown = set(saves) - {"inputs", "out"}
+        if unknown:
+            raise ValueError(f"Primitive {name}: saves may name 'inputs' and 'out', not {unknown}")
         self.name = name
         self.impl = impl
         self.jvp = jvp
@@ -52,6 +72,8 @@ class Primitive:
         self.family = family
         self.multiple_results = multiple_results
         self.residuals = residuals
+        self.saves_inputs = "inputs" in saves
+        self.saves_out = "out" in saves
         if register:
             if name in registry:
                 raise ValueError(f"Primitive: a primitive named {name!r} is already registered")
@@ -62,7 +84,16 @@ class Primitive:
         return self.jvp is not None or self.vjp is not None
 
     def __call__(self, *args: Any, **params: Any) -> Any:
-        return bind(self, *args, **params)
+        # `bind`, written out: this is the hottest call in the library.
+        top = None
+        for arg in args:
+            if isinstance(arg, Tracer):
+                trace = arg._trace
+                if top is None or trace.level > top.level:
+                    top = trace
+        if top is None:
+            return self.impl(*args, **params)
+        return top.process(self, args, params)
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"

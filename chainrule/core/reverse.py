@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive, bind
-from chainrule.core.trace import Spec, Trace, Tracer, fit_cotangent, is_inexact, spec_of
+from chainrule.core.trace import (
+    FLOAT64_SCALAR,
+    Spec,
+    Trace,
+    Tracer,
+    fit_cotangent,
+    matches,
+    quiet_floating_point,
+    spec_of,
+)
 
 
 class ReverseTracer(Tracer):
@@ -30,7 +39,12 @@ class ReverseTracer(Tracer):
 
 
 class Node:
-    """One recorded primitive application: what its VJP rule needs, and where to send it."""
+    """One recorded primitive application: what its VJP rule needs, and where to send it.
+
+    ``primals`` and ``out`` hold the values the primitive `saves`; the tape's own
+    intermediates that the rule does not read are replaced by their Spec, so they are
+    freed as soon as the user's code drops them.
+    """
 
     __slots__ = ("primitive", "primals", "out", "params", "input_slots", "out_slots")
 
@@ -64,69 +78,121 @@ class ReverseTrace(Trace):
         if not self.is_active:
             self.check_active(primitive)
         primals = []
-        slots = []
+        slots = []  # per input: its slot on this tape, or -1 for a constant here
+        nested = False  # does some value belong to an enclosing level?
         for arg in args:
-            if isinstance(arg, ReverseTracer) and arg._trace is self:
-                primals.append(arg.primal)
+            if type(arg) is ReverseTracer and arg._trace is self:
                 slots.append(arg.slot)
+                arg = arg.primal
             else:
-                primals.append(arg)
                 slots.append(-1)
-        if primitive.vjp is None:
-            return bind(primitive, *primals, **params)
-        if primitive.residuals is not None and not any(isinstance(p, Tracer) for p in primals):
+            primals.append(arg)
+            if isinstance(arg, Tracer):
+                nested = True
+        if nested:
+            out = bind(primitive, *primals, **params)
+        elif primitive.residuals is not None:
             out, extra = primitive.residuals(*primals, **params)
             params = {**params, **extra}
         else:
-            out = bind(primitive, *primals, **params)
+            out = primitive.impl(*primals, **params)
+        if primitive.vjp is None:  # non-differentiable: the result is a constant here
+            return out
+        specs = self.specs
         if primitive.multiple_results:
             out_slots = tuple(self.new_slot(o) for o in out)
             wrapped = tuple(self.wrap(o, s) for o, s in zip(out, out_slots))
+            saved_out = out if primitive.saves_out else tuple(specs[s] for s in out_slots)
         else:
-            out_slots = self.new_slot(out)
-            wrapped = self.wrap(out, out_slots)
-        self.tape.append(Node(primitive, tuple(primals), out, params, tuple(slots), out_slots))
+            out_slots = len(specs)
+            if type(out) is np.float64:  # the scalar fast path
+                specs.append(FLOAT64_SCALAR)
+                wrapped = ReverseTracer(self, out, out_slots)
+                saved_out = out
+                if primitive.family == "elementwise":  # inputs are scalars: keep them
+                    self.tape.append(Node(primitive, primals, out, params, slots, out_slots))
+                    return wrapped
+            else:
+                spec = spec_of(out)
+                specs.append(spec)
+                wrapped = ReverseTracer(self, out, out_slots) if spec.dtype.kind in "fc" else out
+                saved_out = out if primitive.saves_out else spec
+        if not primitive.saves_inputs:
+            primals = [p if s < 0 else specs[s] for p, s in zip(primals, slots)]
+        self.tape.append(Node(primitive, primals, saved_out, params, slots, out_slots))
         return wrapped
 
     def wrap(self, out: Any, slot: int) -> Any:
-        if not is_inexact(self.specs[slot].dtype):
+        if self.specs[slot].dtype.kind not in "fc":
             return out
         return ReverseTracer(self, out, slot)
 
     def sweep(self, seeds: Sequence[tuple[int, Any]], keep_tape: bool) -> list:
         """Send cotangents ``seeds`` (slot, value) back along the tape; one entry per slot."""
-        cotangents: list[Any] = [None] * len(self.specs)
+        specs = self.specs
+        cotangents: list[Any] = [None] * len(specs)
+        # Which cotangents are arrays this sweep allocated itself (sums of two terms):
+        # only those may be added to in place; a rule's result may be shared.
+        owned = [False] * len(specs)
         for slot, seed in seeds:
-            cotangents[slot] = _add(cotangents[slot], seed)
+            cotangents[slot] = _accumulate(cotangents, owned, slot, seed)
         tape = self.tape
-        for index in range(len(tape) - 1, -1, -1):
-            node = tape[index]
-            if not keep_tape:
-                tape[index] = None  # free this node's values as the sweep passes
-            if type(node.out_slots) is int:
-                out_bar = cotangents[node.out_slots]
+        # Without keep_tape, each node is popped, so its values are freed as the sweep passes.
+        nodes = reversed(tape) if keep_tape else _popped(tape)
+        for node in nodes:
+            out_slots = node.out_slots
+            if type(out_slots) is int:
+                out_bar = cotangents[out_slots]
                 if out_bar is None:
                     continue
-                cotangents[node.out_slots] = None
+                cotangents[out_slots] = None
             else:
-                out_bar = tuple(cotangents[s] for s in node.out_slots)
+                out_bar = tuple(cotangents[s] for s in out_slots)
                 if all(bar is None for bar in out_bar):
                     continue
-                for s in node.out_slots:
+                for s in out_slots:
                     cotangents[s] = None
-            wanted = tuple(s >= 0 for s in node.input_slots)
+            slots = node.input_slots
+            n = len(slots)
+            if n == 1:  # a node's only input is always traced here
+                wanted = _WANTED_ONE
+            elif n == 2:
+                wanted = (slots[0] >= 0, slots[1] >= 0)
+            else:
+                wanted = tuple([s >= 0 for s in slots])
             bars = node.primitive.vjp(out_bar, node.primals, node.out, wanted, **node.params)
-            for slot, bar in zip(node.input_slots, bars):
+            for slot, bar in zip(slots, bars):
                 if slot < 0 or bar is None:
                     continue
-                cotangents[slot] = _add(cotangents[slot], fit_cotangent(bar, self.specs[slot]))
-        if not keep_tape:
-            self.tape = []
+                spec = specs[slot]
+                if not matches(bar, spec):  # undo broadcasting, restore the dtype
+                    bar = fit_cotangent(bar, spec)
+                if cotangents[slot] is None:
+                    cotangents[slot] = bar
+                else:
+                    cotangents[slot] = _accumulate(cotangents, owned, slot, bar)
         return cotangents
 
 
-def _add(total: Any, term: Any) -> Any:
-    return term if total is None else total + term
+_WANTED_ONE = (True,)
+
+
+def _popped(tape: list) -> Any:
+    """The tape's nodes, last first, each removed from the tape as it is handed out."""
+    while tape:
+        yield tape.pop()
+
+
+def _accumulate(cotangents: list, owned: list, slot: int, term: Any) -> Any:
+    """``cotangents[slot] + term``, in place when this sweep owns the running total."""
+    total = cotangents[slot]
+    if total is None:
+        return term
+    if owned[slot] and type(term) is np.ndarray:
+        return np.add(total, term, out=total)
+    total = total + term
+    owned[slot] = type(total) is np.ndarray
+    return total
 
 
 def vjp_flat(
@@ -141,7 +207,8 @@ def vjp_flat(
     trace = ReverseTrace(name)
     inputs = [trace.new_input(p) for p in primals]
     try:
-        outs = fun(*inputs)
+        with quiet_floating_point():
+            outs = fun(*inputs)
     finally:
         trace.close()
     out_primals, out_slots = [], []
@@ -157,9 +224,7 @@ def vjp_flat(
 
     def pullback(cotangents: Sequence[Any], keep_tape: bool = True) -> list:
         seeds = [(s, c) for s, c in zip(out_slots, cotangents) if s >= 0 and c is not None]
-        # Rules evaluate partials at singular points (1/0 at sqrt(0)); the zero-safe
-        # product makes the result right, so NumPy's warnings there are noise.
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet_floating_point():
             return trace.sweep(seeds, keep_tape)[:n_inputs]
 
     return out_primals, pullback

@@ -25,12 +25,44 @@ class Spec(NamedTuple):
     dtype: np.dtype
 
 
+# Specs of scalars, by the scalar's type: the commonest values on scalar code, looked up
+# rather than built (building a NamedTuple costs more than the rest of an operation).
+_scalar_specs: dict[type, Spec] = {
+    t: Spec((), np.dtype(t)) for t in (np.float64, np.float32, np.float16, np.complex128)
+}
+FLOAT64_SCALAR = _scalar_specs[float] = _scalar_specs[np.float64]
+
+
 def spec_of(value: Any) -> Spec:
     """Shape and dtype of an array, a NumPy or Python scalar, or a tracer."""
+    spec = _scalar_specs.get(type(value))
+    if spec is not None:
+        return spec
     shape = getattr(value, "shape", None)
     if shape is None:
         return Spec(np.shape(value), np.result_type(value))
     return Spec(shape, value.dtype)
+
+
+def matches(value: Any, spec: Spec) -> bool:
+    """True when ``value`` already has ``spec``'s shape and dtype (nothing to fit)."""
+    if type(value) is np.float64:
+        return spec is FLOAT64_SCALAR
+    try:
+        return value.shape == spec.shape and value.dtype == spec.dtype
+    except AttributeError:  # a Python number
+        return False
+
+
+def quiet_floating_point() -> Any:
+    """Silence NumPy's floating-point warnings for the length of one transform call.
+
+    Rules evaluate partials at singular points (1/0 at sqrt(0)); the zero-safe product
+    makes the result right, so NumPy's warnings there are noise. Setting this once per
+    call rather than once per rule keeps it off the per-operation cost; like JAX and
+    PyTorch, values computed under a transform then show inf and nan without a warning.
+    """
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def is_inexact(dtype: np.dtype) -> bool:

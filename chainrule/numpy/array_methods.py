@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import numpy as np
+
 from chainrule.core import Tracer
 
 
@@ -28,10 +30,38 @@ def _function(name: str, what: str) -> Any:
     return function
 
 
+# Operand types an operator may hand straight to its primitive; others (lists, say)
+# go through the chainrule.numpy function, which converts them first.
+_PLAIN_OPERANDS = frozenset({float, int, bool, np.float64, np.float32, np.int64, np.ndarray})
+_NO_PARAMS: dict = {}  # shared by calls without parameters; never modified
+
+
 def _binary(name: str, reflected: bool = False):
-    def method(self: Tracer, other: Any) -> Any:
-        function = _function(name, f"the operator for numpy.{name}")
-        return function(other, self) if reflected else function(self, other)
+    function = getattr(_cnp(), name, None)
+    primitive = getattr(function, "primitive", None)
+    if primitive is None:  # no fast path: look the function up (or fail) when used
+
+        def method(self: Tracer, other: Any) -> Any:
+            function = _function(name, f"the operator for numpy.{name}")
+            return function(other, self) if reflected else function(self, other)
+
+    elif reflected:
+
+        def method(self: Tracer, other: Any) -> Any:
+            if type(other) in _PLAIN_OPERANDS:  # self's trace is the newest level
+                return self._trace.process(primitive, (other, self), _NO_PARAMS)
+            if isinstance(other, Tracer):
+                return primitive(other, self)
+            return function(other, self)
+
+    else:
+
+        def method(self: Tracer, other: Any) -> Any:
+            if type(other) in _PLAIN_OPERANDS:  # self's trace is the newest level
+                return self._trace.process(primitive, (self, other), _NO_PARAMS)
+            if isinstance(other, Tracer):
+                return primitive(self, other)
+            return function(self, other)
 
     return method
 

@@ -11,31 +11,50 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core import JVPTracer, ReverseTracer, Tracer
 from chainrule.numpy.arguments import as_value, is_traced
 from chainrule.primitives import elementwise as ew
 
 _TRACED_KEYWORDS = ("dtype",)
+# Argument types that need no conversion before reaching a primitive.
+_TRACERS = frozenset({JVPTracer, ReverseTracer})
+_PLAIN = _TRACERS | {float, int, np.float64, np.float32, np.ndarray}
+_NO_PARAMS: dict = {}  # shared by calls without parameters; never modified
 
 
 def _ufunc(primitive: Any, numpy_function: Callable[..., Any]) -> Callable[..., Any]:
     name = numpy_function.__name__
 
     def function(*args: Any, **kwargs: Any) -> Any:
-        if not is_traced(*args):
+        if len(args) == 1 and type(args[0]) in _TRACERS and not kwargs:
+            # One traced argument: its own trace is the newest level (what bind would find).
+            return args[0]._trace.process(primitive, args, _NO_PARAMS)
+        for arg in args:
+            if isinstance(arg, Tracer):
+                break
+        else:
             return numpy_function(*args, **kwargs)
-        unsupported = [k for k, v in kwargs.items() if k not in _TRACED_KEYWORDS and v is not None]
-        if unsupported:
-            raise TypeError(
-                f"chainrule.numpy.{name}: the keyword argument(s) {unsupported} are not "
-                f"supported on traced values (out= writes in place, where= leaves entries "
-                f"unset). Call {name}(...) without them and use the returned array."
-            )
-        out = primitive(*[as_value(a) for a in args])
+        if kwargs:
+            unsupported = [
+                k for k, v in kwargs.items() if k not in _TRACED_KEYWORDS and v is not None
+            ]
+            if unsupported:
+                raise TypeError(
+                    f"chainrule.numpy.{name}: the keyword argument(s) {unsupported} are not "
+                    f"supported on traced values (out= writes in place, where= leaves entries "
+                    f"unset). Call {name}(...) without them and use the returned array."
+                )
+        for arg in args:
+            if type(arg) not in _PLAIN:
+                args = [as_value(a) for a in args]
+                break
+        out = primitive(*args)
         dtype = kwargs.get("dtype")
         return out if dtype is None else out.astype(dtype)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"Differentiable numpy.{name}; see NumPy's documentation."
+    function.primitive = primitive  # lets operators on tracers skip this wrapper
     return function
 
 

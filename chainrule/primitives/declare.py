@@ -10,12 +10,15 @@ branch `where` did not take, say) from turning the whole gradient into NaN.
 from __future__ import annotations
 
 import cmath
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from chainrule.core import Primitive, spec_of
+
+_ZERO = np.float64(0)
 
 
 def _is_all_finite(out: Any) -> bool:
@@ -27,7 +30,16 @@ def _is_all_finite(out: Any) -> bool:
     return cmath.isfinite(np.vdot(flat, flat)) or bool(np.isfinite(out).all())
 
 
+# Factors multiplied by Python's operator: float64 scalars and Python numbers (at least
+# one float64, so the product is a float64 with NumPy's semantics).
+_SCALAR_FACTORS = frozenset({np.float64, float, int})
+
+
 def _safe_multiply_impl(a: Any, b: Any) -> Any:
+    if type(a) in _SCALAR_FACTORS and type(b) in _SCALAR_FACTORS:  # the scalar fast path
+        out = a * b
+        if type(out) is np.float64:
+            return out if math.isfinite(out) else (_ZERO if a == 0 or b == 0 else out)
     out = np.multiply(a, b)
     if out.dtype.kind in "fc" and not _is_all_finite(out):
         has_zero_factor = np.logical_or(np.equal(a, 0), np.equal(b, 0))
@@ -77,6 +89,15 @@ safe_multiply_p = Primitive(
 )
 
 
+def times_partial(factor: Any, partial: Any) -> Any:
+    """``factor * partial`` by the zero-safe product; two float64 scalars directly."""
+    if type(factor) is np.float64 and type(partial) is np.float64:
+        product = factor * partial
+        if math.isfinite(product):
+            return product
+    return safe_multiply_p(factor, partial)
+
+
 def sum_terms(terms: list) -> Any:
     if not terms:
         return None
@@ -92,33 +113,64 @@ def elementwise(
     partials: Callable[..., Any] | Sequence[Callable[..., Any]],
     *,
     family: str = "elementwise",
+    saves: tuple[str, ...] = ("inputs", "out"),
 ) -> Primitive:
     """Declare an elementwise primitive from d out / d input for each input.
 
     ``partials`` is one function for a unary primitive, else a tuple with one function
     per input; each takes ``(*primals, out)`` and returns that input's local partial
     derivative, computed only when that input carries a derivative. Inputs broadcast
-    against each other; the sweeps handle it.
+    against each other; the sweeps handle it. ``saves`` names what the partials read
+    (``"inputs"``, ``"out"``), so the tape keeps nothing else.
     """
     if callable(partials):
         partials = (partials,)
     partials = tuple(partials)
 
-    def jvp(tangents, primals, out, **params):
-        terms = [
-            safe_multiply_p(partial(*primals, out, **params), tangent)
-            for partial, tangent in zip(partials, tangents)
-            if tangent is not None
-        ]
-        return sum_terms(terms)
+    if len(partials) == 1:  # unary: the commonest case, without the loops
+        (partial,) = partials
 
-    def vjp(out_bar, primals, out, wanted, **params):
-        return tuple(
-            safe_multiply_p(out_bar, partial(*primals, out, **params)) if is_wanted else None
-            for partial, is_wanted in zip(partials, wanted)
-        )
+        def jvp(tangents, primals, out, **params):
+            (tangent,) = tangents
+            return times_partial(partial(*primals, out, **params), tangent)
 
-    return Primitive(name, impl, jvp=jvp, vjp=vjp, family=family)
+        def vjp(out_bar, primals, out, wanted, **params):
+            return (times_partial(out_bar, partial(*primals, out, **params)),)
+
+    elif len(partials) == 2:  # binary, likewise
+        first, second = partials
+
+        def jvp(tangents, primals, out, **params):
+            x_dot, y_dot = tangents
+            x_term = None if x_dot is None else times_partial(first(*primals, out, **params), x_dot)
+            if y_dot is None:
+                return x_term
+            y_term = times_partial(second(*primals, out, **params), y_dot)
+            return y_term if x_term is None else x_term + y_term
+
+        def vjp(out_bar, primals, out, wanted, **params):
+            return (
+                times_partial(out_bar, first(*primals, out, **params)) if wanted[0] else None,
+                times_partial(out_bar, second(*primals, out, **params)) if wanted[1] else None,
+            )
+
+    else:
+
+        def jvp(tangents, primals, out, **params):
+            terms = [
+                safe_multiply_p(partial(*primals, out, **params), tangent)
+                for partial, tangent in zip(partials, tangents)
+                if tangent is not None
+            ]
+            return sum_terms(terms)
+
+        def vjp(out_bar, primals, out, wanted, **params):
+            return tuple(
+                safe_multiply_p(out_bar, partial(*primals, out, **params)) if is_wanted else None
+                for partial, is_wanted in zip(partials, wanted)
+            )
+
+    return Primitive(name, impl, jvp=jvp, vjp=vjp, family=family, saves=saves)
 
 
 def linear(
@@ -142,7 +194,8 @@ def linear(
     def vjp(out_bar, primals, out, wanted, **params):
         return (transpose(out_bar, spec_of(primals[0]), **params),)
 
-    primitive = Primitive(name, impl, jvp=jvp, vjp=vjp, family=family)
+    # The transpose reads only the input's shape and dtype, which the tape always has.
+    primitive = Primitive(name, impl, jvp=jvp, vjp=vjp, family=family, saves=())
     return primitive
 
 
