@@ -13,6 +13,7 @@ from chainrule import tree
 from chainrule.primitives.control import stop_gradient_p
 from chainrule.testing import check_grads
 from chainrule.transforms import (
+    checkpoint,
     custom_jvp,
     custom_vjp,
     grad,
@@ -41,6 +42,7 @@ def stop_gradient(x: Any) -> Any:
 
 __all__ = [
     "check_grads",
+    "checkpoint",
     "custom_jvp",
     "custom_vjp",
     "grad",

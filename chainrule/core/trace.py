@@ -31,6 +31,7 @@ _scalar_specs: dict[type, Spec] = {
     t: Spec((), np.dtype(t)) for t in (np.float64, np.float32, np.float16, np.complex128)
 }
 FLOAT64_SCALAR = _scalar_specs[float] = _scalar_specs[np.float64]
+_array_specs: dict[tuple, Spec] = {}
 
 
 def spec_of(value: Any) -> Spec:
@@ -41,7 +42,13 @@ def spec_of(value: Any) -> Spec:
     shape = getattr(value, "shape", None)
     if shape is None:
         return Spec(np.shape(value), np.result_type(value))
-    return Spec(shape, value.dtype)
+    key = (shape, value.dtype)
+    spec = _array_specs.get(key)
+    if spec is None:
+        spec = Spec(*key)
+        if len(_array_specs) < 4096:  # shared, so a long tape holds one per shape
+            _array_specs[key] = spec
+    return spec
 
 
 def matches(value: Any, spec: Spec) -> bool:

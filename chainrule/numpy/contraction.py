@@ -79,18 +79,7 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Any:
             f"chainrule.numpy.matmul: the batch axes of shapes {a.shape} and {b.shape} "
             "do not broadcast together"
         ) from None
-    a_is_vector, b_is_vector = a.ndim == 1, b.ndim == 1
-    if a_is_vector:
-        a = reshape(a, (1, a.shape[0]))
-    if b_is_vector:
-        b = reshape(b, (b.shape[0], 1))
-    product = ct.matmul_p(a, b)
-    if a_is_vector or b_is_vector:
-        lead = product.shape[:-2]
-        kept = () if a_is_vector else product.shape[-2:-1]
-        kept += () if b_is_vector else product.shape[-1:]
-        product = reshape(product, lead + kept)
-    return product
+    return ct.matmul_p(a, b)
 
 
 def dot(a: Any, b: Any, out: Any = None) -> Any:

@@ -13,6 +13,7 @@ import numpy as np
 
 from chainrule.core import Primitive, spec_of
 from chainrule.primitives.declare import multilinear_jvp
+from chainrule.primitives.elementwise import multiply_p
 from chainrule.primitives.shape import broadcast_to_p, reshape_p, transpose_p
 
 
@@ -22,25 +23,60 @@ def swap_last_axes(x):
     return transpose_p(x, axes=tuple(range(ndim - 2)) + (ndim - 1, ndim - 2))
 
 
-# matmul on operands with at least two axes; leading (batch) axes broadcast. The 1-D
-# forms are reshaped to matrices by chainrule.numpy.matmul.
+# matmul as NumPy defines it: batch axes broadcast, and a 1-D operand is a vector (a row
+# on the left, a column on the right, that axis absent from the result).
 # d(A B) = dA B + A dB.
 _matmul_jvp = multilinear_jvp(lambda: matmul_p)
 
 
 # A_bar = out_bar B^T and B_bar = A^T out_bar, per batch element; the sweep sums over
 # batch axes that an input was broadcast along. Only the wanted cotangents are formed,
-# so a constant matrix costs nothing.
+# so a constant matrix costs nothing. A product over an axis of length 1 (the outer
+# product in a matrix-vector product's cotangent) is a broadcast multiply, which is
+# several times faster than a matrix product with an inner size of 1.
 def _matmul_vjp(out_bar, primals, out, wanted):
     a, b = primals
+    a_shape, b_shape = spec_of(a).shape, spec_of(b).shape
+    if len(a_shape) == 1 and len(b_shape) == 1:  # dot product: out_bar is a scalar
+        return (
+            multiply_p(out_bar, b) if wanted[0] else None,
+            multiply_p(out_bar, a) if wanted[1] else None,
+        )
+    if len(a_shape) == 1:  # row vector: out[..., m] = sum_k a[k] b[..., k, m]
+        bar_rows = _expand(out_bar, -2)  # (..., 1, m)
+        a_bar = b_bar = None
+        if wanted[0]:
+            a_bar = reshape_p(
+                matmul_p(b, _expand(out_bar, -1)), shape=spec_of(out_bar).shape[:-1] + (a_shape[0],)
+            )
+        if wanted[1]:
+            b_bar = multiply_p(_expand(a, -1), bar_rows)
+        return a_bar, b_bar
+    if len(b_shape) == 1:  # column vector: out[..., n] = sum_k a[..., n, k] b[k]
+        a_bar = b_bar = None
+        if wanted[0]:
+            a_bar = multiply_p(_expand(out_bar, -1), b)
+        if wanted[1]:
+            product = matmul_p(_expand(out_bar, -2), a)  # (..., 1, n) @ (..., n, k)
+            b_bar = reshape_p(product, shape=spec_of(out_bar).shape[:-1] + (b_shape[0],))
+        return a_bar, b_bar
     return (
         _matmul_left_cotangent(out_bar, a, b) if wanted[0] else None,
         _matmul_right_cotangent(out_bar, a, b) if wanted[1] else None,
     )
 
 
+def _expand(x, axis):
+    """``x`` with a new axis of length 1 at ``axis`` (-1: last, -2: second-to-last)."""
+    shape = spec_of(x).shape
+    position = len(shape) + 1 + axis
+    return reshape_p(x, shape=shape[:position] + (1,) + shape[position:])
+
+
 def _matmul_left_cotangent(out_bar, a, b):
     a_shape, b_shape = spec_of(a).shape, spec_of(b).shape
+    if b_shape[-1] == 1:  # contraction over one term: an outer product
+        return multiply_p(out_bar, swap_last_axes(b))
     if len(a_shape) == 2 and len(b_shape) > 2:
         # One matrix against a stack: sum_{batch, m} out_bar[..., n, m] b[..., k, m] is a
         # single matrix product once (batch, m) is flattened into one axis.
@@ -55,6 +91,8 @@ def _matmul_left_cotangent(out_bar, a, b):
 
 def _matmul_right_cotangent(out_bar, a, b):
     a_shape, b_shape = spec_of(a).shape, spec_of(b).shape
+    if a_shape[-2] == 1:  # contraction over one term: an outer product
+        return multiply_p(swap_last_axes(a), out_bar)
     if len(b_shape) == 2 and len(a_shape) > 2:
         # A stack against one matrix: sum_{batch, n} a[..., n, k] out_bar[..., n, m], one
         # matrix product with (batch, n) flattened.
@@ -65,7 +103,9 @@ def _matmul_right_cotangent(out_bar, a, b):
     return matmul_p(swap_last_axes(a), out_bar)
 
 
-matmul_p = Primitive("matmul", np.matmul, jvp=_matmul_jvp, vjp=_matmul_vjp, family="contraction")
+matmul_p = Primitive(
+    "matmul", np.matmul, jvp=_matmul_jvp, vjp=_matmul_vjp, family="contraction", saves=("inputs",)
+)
 
 
 # einsum takes normalised subscripts ("ij,jk->ik"): letters only, no ellipsis, an explicit
