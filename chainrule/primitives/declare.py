@@ -35,13 +35,19 @@ def _is_all_finite(out: Any) -> bool:
 _SCALAR_FACTORS = frozenset({np.float64, float, int})
 
 
+def _is_finite_nonzero_number(value: Any) -> bool:
+    return type(value) in _SCALAR_FACTORS and value != 0 and math.isfinite(value)
+
+
 def _safe_multiply_impl(a: Any, b: Any) -> Any:
     if type(a) in _SCALAR_FACTORS and type(b) in _SCALAR_FACTORS:  # the scalar fast path
         out = a * b
         if type(out) is np.float64:
             return out if math.isfinite(out) else (_ZERO if a == 0 or b == 0 else out)
     out = np.multiply(a, b)
-    if out.dtype.kind in "fc" and not _is_all_finite(out):
+    if out.dtype.kind not in "fc" or _is_finite_nonzero_number(a) or _is_finite_nonzero_number(b):
+        return out  # a finite, nonzero scalar factor: nothing for zero-safety to change
+    if not _is_all_finite(out):
         has_zero_factor = np.logical_or(np.equal(a, 0), np.equal(b, 0))
         out = np.where(has_zero_factor, out.dtype.type(0), out)
         if out.ndim == 0:

@@ -236,8 +236,11 @@ def hessian(
 def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple:
     """The Hessian of scalar ``f`` at ``primals`` times ``tangents``, without forming it.
 
-    One forward sweep over the reverse sweep of ``f`` (forward-over-reverse), so the cost
-    is a small multiple of one gradient. Returns a tuple like ``tangents``.
+    The gradient of the directional derivative x -> f'(x) v (reverse over forward): by
+    the symmetry of the Hessian that is H v. It costs a small multiple of one gradient,
+    and less than forward over reverse in eager mode, which would also compute the
+    gradient itself and throw it away (for a matrix product, one product fewer). Returns
+    a tuple like ``tangents``.
 
     >>> import chainrule as cr, chainrule.numpy as cnp
     >>> cr.hvp(lambda x: cnp.sum(x ** 3), (np.array([1.0, 2.0]),), (np.array([1.0, 0.0]),))
@@ -246,4 +249,9 @@ def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     if not isinstance(primals, (tuple, list)):
         raise TypeError("hvp: primals must be a tuple, one entry per argument: hvp(f, (x,), (v,))")
     argnums = tuple(range(len(primals)))
-    return jvp(grad(f, argnums), tuple(primals), tuple(tangents))[1]
+    tangents = tuple(tangents)
+
+    def directional_derivative(*xs: Any) -> Any:
+        return jvp(f, xs, tangents)[1]
+
+    return tuple(grad(directional_derivative, argnums)(*primals))
