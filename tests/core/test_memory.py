@@ -89,3 +89,24 @@ def test_forward_mode_records_nothing():
     cr.jvp(long_loop, (np.ones(2),), (np.ones(2),))
     cr.jacfwd(lambda x: cnp.sin(x) * x)(np.ones(3))
     assert _live_nodes() == before
+
+
+def test_tape_keeps_only_what_the_rules_read():
+    # y = tanh(y + 1) fifty times: tanh's rule reads its output, add's nothing, so the
+    # tape holds one array per step (the tanh outputs), not two.
+    x = np.linspace(-1.0, 1.0, 100_000)
+
+    def f(y):
+        for _ in range(50):
+            y = cnp.tanh(y + 1.0)
+        return cnp.sum(y)
+
+    cr.grad(f)(x)
+    tracemalloc.start()
+    try:
+        cr.grad(f)(x)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    arrays = peak / x.nbytes
+    assert 50 <= arrays < 60, arrays
