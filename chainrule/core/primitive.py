@@ -30,6 +30,10 @@ class Primitive:
     reverse mode calls it instead of ``impl`` and passes ``extra_params`` on to the VJP,
     for rules that want to keep something the forward computation produced.
 
+    ``partials``, for an elementwise primitive, gives one function per input computing
+    d out / d input from ``(*primals, out, **params)``. On float64 scalars the backward
+    sweep calls them directly instead of the VJP rule (the same derivative, less work).
+
     ``saves`` says which values the VJP rule reads: ``"inputs"`` (the primal inputs) and
     ``"out"`` (the output). The tape keeps only those until the backward sweep; in place
     of the others the rule receives their `Spec` (shape and dtype), so a rule that needs
@@ -47,7 +51,16 @@ class Primitive:
         "residuals",
         "saves_inputs",
         "saves_out",
+        "partials",
     )
+
+    @staticmethod
+    def times_partial(cotangent: Any, partial: Any) -> Any:
+        """The zero-safe product ``cotangent * partial`` (0 * inf = 0), for kept partials.
+
+        Installed by chainrule.primitives.declare: the engine knows no arithmetic itself.
+        """
+        raise NotImplementedError
 
     def __init__(
         self,
@@ -60,6 +73,7 @@ class Primitive:
         multiple_results: bool = False,
         residuals: Callable[..., Any] | None = None,
         saves: tuple[str, ...] = ("inputs", "out"),
+        partials: tuple[Callable[..., Any], ...] | None = None,
         register: bool = True,
     ) -> None:
         unknown = set(saves) - {"inputs", "out"}
@@ -74,6 +88,7 @@ class Primitive:
         self.residuals = residuals
         self.saves_inputs = "inputs" in saves
         self.saves_out = "out" in saves
+        self.partials = partials
         if register:
             if name in registry:
                 raise ValueError(f"Primitive: a primitive named {name!r} is already registered")

@@ -9,6 +9,7 @@ fan-out).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -40,6 +41,10 @@ class ReverseTracer(Tracer):
 
 class Node:
     """One recorded primitive application: what its VJP rule needs, and where to send it.
+
+    (A scalar elementwise step is kept more cheaply, as the tuple ``(partials, primals,
+    out, params, input slots, output slot)``: the sweep evaluates the primitive's local
+    partial derivatives itself, multiplies and adds, with no rule call in between.)
 
     ``primals`` and ``out`` hold the values the primitive `saves`; the tape's own
     intermediates that the rule does not read are replaced by their Spec, so they are
@@ -87,7 +92,7 @@ class ReverseTrace(Trace):
             else:
                 slots.append(-1)
             primals.append(arg)
-            if isinstance(arg, Tracer):
+            if type(arg) not in _PLAIN_TYPES and isinstance(arg, Tracer):
                 nested = True
         if nested:
             out = bind(primitive, *primals, **params)
@@ -109,8 +114,11 @@ class ReverseTrace(Trace):
                 specs.append(FLOAT64_SCALAR)
                 wrapped = ReverseTracer(self, out, out_slots)
                 saved_out = out
-                if primitive.family == "elementwise":  # inputs are scalars: keep them
-                    self.tape.append(Node(primitive, primals, out, params, slots, out_slots))
+                partials = primitive.partials
+                if partials is not None:
+                    # A scalar elementwise step: the sweep evaluates its local partial
+                    # derivatives and multiplies, without the general rule machinery.
+                    self.tape.append((partials, primals, out, params, slots, out_slots))
                     return wrapped
             else:
                 spec = spec_of(out)
@@ -142,6 +150,29 @@ class ReverseTrace(Trace):
         # Without keep_tape, each node is popped, so its values are freed as the sweep passes.
         nodes = reversed(tape) if keep_tape else _popped(tape)
         for node in nodes:
+            if type(node) is tuple:  # a scalar elementwise step: chain rule inline
+                partials, primals, out, params, slots, out_slot = node
+                out_bar = cotangents[out_slot]
+                if out_bar is None:
+                    continue
+                cotangents[out_slot] = None
+                for partial, slot in zip(partials, slots):
+                    if slot < 0:
+                        continue
+                    derivative = (
+                        partial(*primals, out, **params) if params else partial(*primals, out)
+                    )
+                    if type(out_bar) is np.float64:
+                        bar = out_bar * derivative
+                        if type(bar) is not np.float64 or not math.isfinite(bar):
+                            bar = Primitive.times_partial(out_bar, derivative)  # zero-safe
+                    else:  # a traced cotangent (a derivative of the sweep itself)
+                        bar = Primitive.times_partial(out_bar, derivative)
+                    if specs[slot] is not FLOAT64_SCALAR and not matches(bar, specs[slot]):
+                        bar = fit_cotangent(bar, specs[slot])
+                    total = cotangents[slot]
+                    cotangents[slot] = bar if total is None else total + bar
+                continue
             out_slots = node.out_slots
             if type(out_slots) is int:
                 out_bar = cotangents[out_slots]
@@ -177,6 +208,7 @@ class ReverseTrace(Trace):
 
 
 _WANTED_ONE = (True,)
+_PLAIN_TYPES = frozenset({np.float64, np.ndarray, float, int})  # never tracers
 
 
 def _popped(tape: list) -> Any:

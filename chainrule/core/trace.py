@@ -31,7 +31,7 @@ _scalar_specs: dict[type, Spec] = {
     t: Spec((), np.dtype(t)) for t in (np.float64, np.float32, np.float16, np.complex128)
 }
 FLOAT64_SCALAR = _scalar_specs[float] = _scalar_specs[np.float64]
-_array_specs: dict[tuple, Spec] = {}
+_array_specs: dict[tuple, Spec] = {((), FLOAT64_SCALAR.dtype): FLOAT64_SCALAR}
 
 
 def spec_of(value: Any) -> Spec:

@@ -104,6 +104,9 @@ def times_partial(factor: Any, partial: Any) -> Any:
     return safe_multiply_p(factor, partial)
 
 
+Primitive.times_partial = staticmethod(times_partial)
+
+
 def sum_terms(terms: list) -> Any:
     if not terms:
         return None
@@ -176,7 +179,7 @@ def elementwise(
                 for partial, is_wanted in zip(partials, wanted)
             )
 
-    return Primitive(name, impl, jvp=jvp, vjp=vjp, family=family, saves=saves)
+    return Primitive(name, impl, jvp=jvp, vjp=vjp, family=family, saves=saves, partials=partials)
 
 
 def linear(

@@ -56,6 +56,7 @@ add_p = Primitive(
     vjp=_add_vjp,
     family="elementwise",
     saves=(),
+    partials=(lambda x, y, out: 1.0, lambda x, y, out: 1.0),  # for scalars (see Primitive)
 )
 
 
@@ -77,6 +78,7 @@ subtract_p = Primitive(
     vjp=_subtract_vjp,
     family="elementwise",
     saves=(),
+    partials=(lambda x, y, out: 1.0, lambda x, y, out: -1.0),
 )
 
 
@@ -95,6 +97,7 @@ negative_p = Primitive(
     vjp=_negative_vjp,
     family="elementwise",
     saves=(),
+    partials=(lambda x, out: -1.0,),
 )
 
 multiply_p = elementwise(

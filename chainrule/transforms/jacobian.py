@@ -9,6 +9,7 @@ the arguments, each array of shape ``out_leaf.shape + arg_leaf.shape``.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from chainrule.tree import tree_unflatten
 
 
 def _size(value: Any) -> int:
-    return int(np.prod(spec_of(value).shape, dtype=np.int64))
+    return math.prod(spec_of(value).shape)
 
 
 def _one_hot(spec: Any, index: int) -> Any:
@@ -190,7 +191,8 @@ def jacobian(
     """The Jacobian; ``mode`` is "forward", "reverse" or "auto".
 
     "auto" records one run, then uses forward mode when the arguments have fewer
-    elements than the outputs (fewer sweeps), else reverse mode on that recording.
+    elements than the outputs (fewer sweeps), else reverse mode on that recording. With
+    a single input element it goes straight to forward mode (one sweep).
     """
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode={mode!r} is not one of 'auto', 'forward', 'reverse'")
@@ -203,12 +205,18 @@ def jacobian(
     def jacobian_f(*args: Any, **kwargs: Any) -> Any:
         numbers = normalize_argnums(argnums, len(args), "jacobian")
         flat = FlatFunction(f, args, kwargs, numbers, has_aux, "jacobian")
+        many = isinstance(argnums, (tuple, list))
+        if sum(_size(p) for p in flat.primals) <= 1:
+            # One input element: one forward sweep, never more than reverse mode needs.
+            outs, blocks = _forward_blocks(flat)
+            _check_real_outputs(outs, "jacobian")
+            jac = _assemble(flat, blocks, many)
+            return (jac, _aux_of(flat)) if has_aux else jac
         flat_out, pullback = vjp_flat(flat, flat.primals, "jacobian")
         outs, aux = flat.split(flat_out)
         _check_real_outputs(outs, "jacobian")
         n_in = sum(_size(p) for p in flat.primals)
         n_out = sum(_size(o) for o in outs)
-        many = isinstance(argnums, (tuple, list))
         if n_in < n_out:
             del pullback
             _, blocks = _forward_blocks(flat)

@@ -1,0 +1,102 @@
+"""The engine's fast paths give exactly what the general paths give.
+
+Scalars take shortcuts (a scalar elementwise step is swept by evaluating its local
+partials inline; arithmetic on NumPy scalars uses Python's operators); arrays are
+accumulated in place when the sweep owns them. Each test compares a shortcut with
+the general path or with a known value, including the zero-safe cases.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.numpy as cnp
+
+
+def _chain(x, y, z):
+    for _ in range(5):
+        x = cnp.sin(cnp.cos(x + y)) ** 2 + 0.5 * z - x / (1.5 + y * y) + cnp.exp(-x) * 2.0
+    return x
+
+
+def test_scalar_steps_match_the_array_path():
+    scalars = cr.grad(_chain, argnums=(0, 1, 2))(0.3, -0.2, 0.7)
+    arrays = cr.grad(lambda *a: cnp.sum(_chain(*a)), argnums=(0, 1, 2))(
+        np.array([0.3]), np.array([-0.2]), np.array([0.7])
+    )
+    for s, a in zip(scalars, arrays):
+        assert type(s) is np.float64
+        np.testing.assert_allclose(s, a[0], rtol=1e-15)
+
+
+def test_scalar_steps_against_finite_differences():
+    cr.check_grads(_chain, (0.3, -0.2, 0.7), order=2, modes=("fwd", "rev"))
+
+
+def test_scalar_steps_are_zero_safe():
+    f = lambda x: cnp.where(x > 0, cnp.sqrt(x), 0.0)
+    assert cr.grad(f)(0.0) == 0.0
+    assert cr.grad(cr.grad(f))(0.0) == 0.0
+    assert cr.grad(f)(4.0) == 0.25
+    g = lambda x: cnp.where(x < 500, x * cnp.exp(x), 0.0)
+    assert cr.grad(g)(1000.0) == 0.0
+
+
+def test_scalar_steps_with_traced_cotangents():
+    # jvp of a pullback: the cotangents are forward-mode tracers.
+    _, pullback = cr.vjp(lambda x: cnp.sin(x) * x, 0.7)
+    value, tangent = cr.jvp(lambda c: pullback(c)[0], (2.0,), (1.0,))
+    slope = np.cos(0.7) * 0.7 + np.sin(0.7)
+    np.testing.assert_allclose(value, 2.0 * slope, rtol=1e-15)
+    np.testing.assert_allclose(tangent, slope, rtol=1e-15)
+
+
+def test_float32_scalars_keep_their_dtype():
+    x = np.float32(0.5)
+    g = cr.grad(lambda x: cnp.sin(x) * x)(x)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, np.cos(0.5) * 0.5 + np.sin(0.5), rtol=1e-6)
+    # A float32 input mixed with float64: the float64 cotangent is cast back.
+    g = cr.grad(lambda x: cnp.sin(x * np.float64(2.0)))(x)
+    assert g.dtype == np.float32
+
+
+@pytest.mark.parametrize("operand", [2.0, 2, np.float64(2.0), np.float32(2.0), np.array(2.0)])
+def test_operators_with_plain_operands(operand):
+    for f, slope in [
+        (lambda x: x * operand, 2.0),
+        (lambda x: operand * x, 2.0),
+        (lambda x: x + operand, 1.0),
+        (lambda x: operand - x, -1.0),
+        (lambda x: x / operand, 0.5),
+        (lambda x: operand / x, -2.0 / 9.0),
+        (lambda x: x**operand, 6.0),
+    ]:
+        np.testing.assert_allclose(cr.grad(f)(3.0), slope, rtol=1e-15)
+
+
+def test_division_by_a_constant_zero():
+    # The partial 1 / y is computed with NumPy's semantics (inf), not Python's (an error).
+    assert cr.grad(lambda x: x / 0.0)(1.0) == np.inf
+
+
+def test_in_place_accumulation_never_touches_shared_arrays():
+    x = np.array([1.0, 2.0, 3.0])
+    cotangent = np.array([1.0, 10.0, 100.0])
+    kept = cotangent.copy()
+    _, pullback = cr.vjp(lambda x: x + x + x * 2.0 + x, x)
+    (grad,) = pullback(cotangent)
+    np.testing.assert_array_equal(grad, 5 * kept)
+    np.testing.assert_array_equal(cotangent, kept)
+    (again,) = pullback(cotangent)  # the kept tape gives the same twice
+    np.testing.assert_array_equal(again, grad)
+
+
+@pytest.mark.parametrize(
+    "a_shape, b_shape", [((4, 3), (3,)), ((3,), (3, 4)), ((3,), (3,)), ((2, 4, 3), (3,))]
+)
+def test_matrix_vector_products(rng, a_shape, b_shape):
+    a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
+    cr.check_grads(lambda a, b: cnp.tanh(a @ b), (a, b), order=2, modes=("fwd", "rev"))
