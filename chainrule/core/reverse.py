@@ -18,6 +18,7 @@ import numpy as np
 from chainrule.core.primitive import Primitive, bind
 from chainrule.core.trace import (
     FLOAT64_SCALAR,
+    Deferred,
     Spec,
     Trace,
     Tracer,
@@ -179,8 +180,13 @@ class ReverseTrace(Trace):
                 if out_bar is None:
                     continue
                 cotangents[out_slots] = None
+                if isinstance(out_bar, Deferred):
+                    out_bar = out_bar.materialize()
             else:
-                out_bar = tuple(cotangents[s] for s in out_slots)
+                out_bar = tuple(
+                    bar.materialize() if isinstance(bar, Deferred) else bar
+                    for bar in (cotangents[s] for s in out_slots)
+                )
                 if all(bar is None for bar in out_bar):
                     continue
                 for s in out_slots:
@@ -222,6 +228,10 @@ def _accumulate(cotangents: list, owned: list, slot: int, term: Any) -> Any:
     total = cotangents[slot]
     if total is None:
         return term
+    if isinstance(total, Deferred):
+        return total.plus(term)
+    if isinstance(term, Deferred):
+        return term.plus(total)
     if owned[slot] and type(term) is np.ndarray:
         return np.add(total, term, out=total)
     total = total + term
@@ -259,6 +269,7 @@ def vjp_flat(
     def pullback(cotangents: Sequence[Any], keep_tape: bool = True) -> list:
         seeds = [(s, c) for s, c in zip(out_slots, cotangents) if s >= 0 and c is not None]
         with quiet_floating_point():
-            return trace.sweep(seeds, keep_tape)[:n_inputs]
+            cotangents = trace.sweep(seeds, keep_tape)[:n_inputs]
+            return [c.materialize() if isinstance(c, Deferred) else c for c in cotangents]
 
     return out_primals, pullback

@@ -195,6 +195,23 @@ class Tracer:
         return f"{type(self).__name__}(level={self._trace.level}, value={self.concrete_value()!r})"
 
 
+class Deferred:
+    """A cotangent kept in a cheaper form than an array until something reads it.
+
+    A VJP rule may return one at first order; the backward sweep adds to it with
+    ``plus`` and turns it into a value with ``materialize`` before handing it to a rule
+    or returning it. It has the ``shape`` and ``dtype`` of the value it stands for.
+    """
+
+    __slots__ = ("shape", "dtype")
+
+    def plus(self, other: Any) -> Any:
+        raise NotImplementedError
+
+    def materialize(self) -> Any:
+        raise NotImplementedError
+
+
 def fit_tangent(tangent: Any, spec: Spec) -> Any:
     """Broadcast a rule's tangent to its output's shape and cast it to the output's dtype."""
     tangent_spec = spec_of(tangent)

@@ -12,6 +12,7 @@ import string
 import numpy as np
 
 from chainrule.core import Primitive, spec_of
+from chainrule.core.trace import Deferred
 from chainrule.primitives.declare import multilinear_jvp
 from chainrule.primitives.elementwise import multiply_p
 from chainrule.primitives.shape import broadcast_to_p, reshape_p, transpose_p
@@ -50,12 +51,16 @@ def _matmul_vjp(out_bar, primals, out, wanted):
                 matmul_p(b, _expand(out_bar, -1)), shape=spec_of(out_bar).shape[:-1] + (a_shape[0],)
             )
         if wanted[1]:
-            b_bar = multiply_p(_expand(a, -1), bar_rows)
+            b_bar = OuterProducts.of(a, out_bar, spec_of(b))
+            if b_bar is None:
+                b_bar = multiply_p(_expand(a, -1), bar_rows)
         return a_bar, b_bar
     if len(b_shape) == 1:  # column vector: out[..., n] = sum_k a[..., n, k] b[k]
         a_bar = b_bar = None
         if wanted[0]:
-            a_bar = multiply_p(_expand(out_bar, -1), b)
+            a_bar = OuterProducts.of(out_bar, b, spec_of(a))
+            if a_bar is None:
+                a_bar = multiply_p(_expand(out_bar, -1), b)
         if wanted[1]:
             product = matmul_p(_expand(out_bar, -2), a)  # (..., 1, n) @ (..., n, k)
             b_bar = reshape_p(product, shape=spec_of(out_bar).shape[:-1] + (b_shape[0],))
@@ -64,6 +69,68 @@ def _matmul_vjp(out_bar, primals, out, wanted):
         _matmul_left_cotangent(out_bar, a, b) if wanted[0] else None,
         _matmul_right_cotangent(out_bar, a, b) if wanted[1] else None,
     )
+
+
+class OuterProducts(Deferred):
+    """A sum of outer products u v^T, kept as its factors (a matrix-vector cotangent).
+
+    A loop of matrix-vector products (a recurrent network) gives the matrix one outer
+    product per step. Forming each and adding it costs two passes over the matrix per
+    step; keeping the factors and folding every ``BATCH`` of them in with one matrix
+    product (U^T V) does the same arithmetic at matrix-product speed.
+    """
+
+    __slots__ = ("lefts", "rights", "dense", "owns_dense")
+    BATCH = 64
+
+    @classmethod
+    def of(cls, left, right, spec):
+        """u v^T deferred, for plain 1-D arrays of the matrix's dtype; else None."""
+        if not (
+            type(left) is np.ndarray
+            and type(right) is np.ndarray
+            and left.ndim == right.ndim == 1
+            and left.dtype == right.dtype == spec.dtype
+            and spec.shape == (left.shape[0], right.shape[0])
+        ):
+            return None
+        deferred = cls()
+        deferred.shape, deferred.dtype = spec.shape, spec.dtype
+        deferred.lefts, deferred.rights = [left], [right]
+        deferred.dense, deferred.owns_dense = None, False
+        return deferred
+
+    def plus(self, other):
+        if isinstance(other, OuterProducts):
+            self.lefts += other.lefts
+            self.rights += other.rights
+            if other.dense is not None:
+                self._add_dense(other.dense, other.owns_dense)
+            if len(self.lefts) >= self.BATCH:
+                self._fold()
+            return self
+        if type(other) is np.ndarray and other.shape == self.shape:
+            self._add_dense(other, False)
+            return self
+        return self.materialize() + other
+
+    def materialize(self):
+        self._fold()
+        return self.dense
+
+    def _fold(self):
+        if self.lefts:
+            product = np.matmul(np.array(self.lefts).T, np.array(self.rights))
+            self.lefts, self.rights = [], []
+            self._add_dense(product, True)
+
+    def _add_dense(self, value, owned):
+        if self.dense is None:
+            self.dense, self.owns_dense = value, owned
+        elif self.owns_dense:
+            self.dense += value
+        else:
+            self.dense, self.owns_dense = self.dense + value, True
 
 
 def _expand(x, axis):
