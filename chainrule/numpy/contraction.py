@@ -59,6 +59,9 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Any:
         return np.matmul(x1, x2, out=out, **kwargs)
     _refuse("matmul", out, **kwargs)
     a, b = _operand(x1), _operand(x2)
+    a_shape, b_shape = a.shape, b.shape
+    if 1 <= len(a_shape) <= 2 and 1 <= len(b_shape) <= 2 and a_shape[-1] == b_shape[0]:
+        return ct.matmul_p(a, b)  # no batch axes: nothing more to check
     for position, operand in enumerate((a, b)):
         if operand.ndim == 0:
             raise ValueError(

@@ -61,7 +61,9 @@ def _matmul_vjp(out_bar, primals, out, wanted):
             a_bar = OuterProducts.of(out_bar, b, spec_of(a))
             if a_bar is None:
                 a_bar = multiply_p(_expand(out_bar, -1), b)
-        if wanted[1]:
+        if wanted[1] and len(a_shape) == 2:
+            b_bar = matmul_p(out_bar, a)  # the row vector out_bar times a
+        elif wanted[1]:
             product = matmul_p(_expand(out_bar, -2), a)  # (..., 1, n) @ (..., n, k)
             b_bar = reshape_p(product, shape=spec_of(out_bar).shape[:-1] + (b_shape[0],))
         return a_bar, b_bar
