@@ -36,7 +36,13 @@ _SCALAR_FACTORS = frozenset({np.float64, float, int})
 
 
 def _is_finite_nonzero_number(value: Any) -> bool:
-    return type(value) in _SCALAR_FACTORS and value != 0 and math.isfinite(value)
+    """A finite, nonzero scalar, or an array that is one broadcast (all strides 0)."""
+    if type(value) in _SCALAR_FACTORS:
+        return value != 0 and math.isfinite(value)
+    if type(value) is np.ndarray and value.size and not any(value.strides):
+        first = value.flat[0]
+        return first != 0 and cmath.isfinite(first)
+    return False
 
 
 def _safe_multiply_impl(a: Any, b: Any) -> Any:
@@ -46,7 +52,7 @@ def _safe_multiply_impl(a: Any, b: Any) -> Any:
             return out if math.isfinite(out) else (_ZERO if a == 0 or b == 0 else out)
     out = np.multiply(a, b)
     if out.dtype.kind not in "fc" or _is_finite_nonzero_number(a) or _is_finite_nonzero_number(b):
-        return out  # a finite, nonzero scalar factor: nothing for zero-safety to change
+        return out  # a finite, nonzero constant factor: nothing for zero-safety to change
     if not _is_all_finite(out):
         has_zero_factor = np.logical_or(np.equal(a, 0), np.equal(b, 0))
         out = np.where(has_zero_factor, out.dtype.type(0), out)

@@ -94,10 +94,12 @@ class FlatFunction:
         for argnum in argnums:
             leaves, treedef = tree_flatten(args[argnum])
             self.in_trees.append(treedef)
-            self.primals.extend(
-                differentiable_leaf(leaf, transform, describe(argnum, treedef, i))
-                for i, leaf in enumerate(leaves)
-            )
+            for i, leaf in enumerate(leaves):
+                if type(leaf) is np.ndarray and leaf.ndim and leaf.dtype.kind in "fc":
+                    self.primals.append(leaf)  # the common case, nothing to convert or check
+                else:
+                    where = describe(argnum, treedef, i)
+                    self.primals.append(differentiable_leaf(leaf, transform, where))
         self.out_tree: TreeDef | None = None
         self.aux_tree: TreeDef | None = None
         self.n_out = 0
