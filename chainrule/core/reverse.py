@@ -126,11 +126,11 @@ class ReverseTrace(Trace):
                 specs.append(spec)
                 wrapped = ReverseTracer(self, out, out_slots) if spec.dtype.kind in "fc" else out
                 saved_out = out if primitive.saves_out else spec
-        if primitive.saves_inputs:
-            primals = tuple(primals)
-        else:
-            primals = tuple([p if s < 0 else specs[s] for p, s in zip(primals, slots)])
-        self.tape.append(Node(primitive, primals, saved_out, params, tuple(slots), out_slots))
+        if not primitive.saves_inputs:  # the rule reads only the inputs' specs
+            for i, slot in enumerate(slots):
+                if slot >= 0:
+                    primals[i] = specs[slot]
+        self.tape.append(Node(primitive, primals, saved_out, params, slots, out_slots))
         return wrapped
 
     def wrap(self, out: Any, slot: int) -> Any:

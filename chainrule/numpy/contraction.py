@@ -55,9 +55,10 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Any:
     >>> cnp.matmul(np.ones((2, 3)), np.ones(3))
     array([3., 3.])
     """
-    if not is_traced(x1, x2):
+    if not (isinstance(x1, Tracer) or isinstance(x2, Tracer)):
         return np.matmul(x1, x2, out=out, **kwargs)
-    _refuse("matmul", out, **kwargs)
+    if out is not None or kwargs:
+        _refuse("matmul", out, **kwargs)
     a, b = _operand(x1), _operand(x2)
     a_shape, b_shape = a.shape, b.shape
     if 1 <= len(a_shape) <= 2 and 1 <= len(b_shape) <= 2 and a_shape[-1] == b_shape[0]:

@@ -132,10 +132,18 @@ def _outer(ufunc_name: str, a: Any, b: Any, kwargs: dict) -> Any:
     return function(a, b, **kwargs)
 
 
+# ufunc -> its chainrule.numpy function, filled as ufuncs are first met.
+_ufunc_targets: dict = {}
+
+
 def _array_ufunc(self: Tracer, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-    name = ufunc.__name__
     if method == "__call__":
-        return _target(name, f"numpy.{name}")(*inputs, **kwargs)
+        target = _ufunc_targets.get(ufunc)
+        if target is None:
+            name = ufunc.__name__
+            target = _ufunc_targets[ufunc] = _target(name, f"numpy.{name}")
+        return target(*inputs, **kwargs)
+    name = ufunc.__name__
     if method == "reduce":
         return _reduce(name, inputs[0], kwargs)
     if method == "accumulate":
