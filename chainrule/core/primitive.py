@@ -99,7 +99,7 @@ class Primitive:
         return self.jvp is not None or self.vjp is not None
 
     def __call__(self, *args: Any, **params: Any) -> Any:
-        # `bind`, written out: this is the hottest call in the library.
+        # Dispatch (see `bind`): the newest level among the arguments processes the call.
         top = None
         for arg in args:
             if isinstance(arg, Tracer):
@@ -118,14 +118,6 @@ def bind(primitive: Primitive, *args: Any, **params: Any) -> Any:
     """Apply ``primitive`` to ``args``: the trace of the newest level among them handles it.
 
     Values from older levels are constants to a newer level; when no argument is traced
-    the implementation runs on plain arrays.
+    the implementation runs on plain arrays. (The same as calling the primitive.)
     """
-    top = None
-    for arg in args:
-        if isinstance(arg, Tracer):
-            trace = arg._trace
-            if top is None or trace.level > top.level:
-                top = trace
-    if top is None:
-        return primitive.impl(*args, **params)
-    return top.process(primitive, args, params)
+    return primitive(*args, **params)
