@@ -136,3 +136,29 @@ def test_deferred_outer_products_in_a_long_loop(rng, row_vector):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
     # Second order still goes through the ordinary rules (traced values are not deferred).
     cr.check_grads(lambda w: loss(w, x, h0), (w,), order=2, modes=("rev",))
+
+
+def test_deferred_outer_products_with_a_kept_tape_and_float32(rng):
+    n = 5
+    w = rng.standard_normal((n, n)) * 0.5
+    h0 = rng.standard_normal(n)
+
+    def run(w, h):
+        for _ in range(70):  # more than one batch of deferred outer products
+            h = cnp.tanh(w @ h)
+        return h
+
+    # vjp keeps its tape: a second pullback must give the same, and jacrev sweeps n times.
+    out, pullback = cr.vjp(run, w, h0)
+    seed = np.linspace(-1.0, 1.0, n)
+    first, second = pullback(seed), pullback(seed)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    rows = cr.jacrev(run)(w, h0)
+    np.testing.assert_allclose(np.tensordot(seed, rows, axes=1), first[0], rtol=1e-12, atol=1e-14)
+    # float32 in, float32 out, close to the float64 result.
+    w32, h32 = w.astype(np.float32), h0.astype(np.float32)
+    g32 = cr.grad(lambda w: cnp.sum(run(w, h32)))(w32)
+    g64 = cr.grad(lambda w: cnp.sum(run(w, h0)))(w)
+    assert g32.dtype == np.float32
+    np.testing.assert_allclose(g32, g64, rtol=1e-3, atol=1e-4)
