@@ -10,6 +10,7 @@ from typing import Any
 
 import chainrule.numpy  # noqa: F401  (installs the array interface of traced values)
 from chainrule import tree
+from chainrule.explain import Graph, capture
 from chainrule.primitives.control import stop_gradient_p
 from chainrule.testing import check_grads
 from chainrule.transforms import (
@@ -41,6 +42,8 @@ def stop_gradient(x: Any) -> Any:
 
 
 __all__ = [
+    "Graph",
+    "capture",
     "check_grads",
     "checkpoint",
     "custom_jvp",

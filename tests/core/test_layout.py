@@ -12,6 +12,7 @@ LAYERS = {
     "numpy": {"core", "primitives", "numpy", "tree"},
     "scipy": {"core", "primitives", "numpy", "scipy", "tree"},
     "transforms": {"core", "primitives", "numpy", "transforms", "tree"},
+    "explain": {"core", "primitives", "numpy", "transforms", "explain", "tree"},
 }
 CORE_LINE_BUDGET = 700
 
