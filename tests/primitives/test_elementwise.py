@@ -62,6 +62,7 @@ UNARY = [
     Case(lambda x: cnp.clip(x, -1.0, 1.0), avoid=_near(-1, 1), name="clip"),
     Case(lambda x: cnp.clip(x, None, 0.5), avoid=_near(0.5), name="clip_upper_only"),
     Case(lambda x: cnp.power(x, 3), name="power_int_3"),
+    Case(lambda x: cnp.power(x, 4), name="power_int_4"),  # its partial is formed by products
     Case(lambda x: cnp.power(x, -2), avoid=_near(0), name="power_int_minus_2"),
     Case(lambda x: cnp.power(x, 2.5), domain=(0.2, 3.0), name="power_float_2.5"),
     Case(lambda x: cnp.power(x, 0.5), domain=(0.2, 3.0), name="power_float_0.5"),
