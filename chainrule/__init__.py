@@ -10,7 +10,15 @@ from typing import Any
 
 import chainrule.numpy  # noqa: F401  (installs the array interface of traced values)
 from chainrule import tree
-from chainrule.explain import Graph, capture
+from chainrule.explainer import (
+    CostReport,
+    Explanation,
+    Graph,
+    capture,
+    cost,
+    explain,
+    html_report,
+)
 from chainrule.primitives.control import stop_gradient_p
 from chainrule.testing import check_grads
 from chainrule.transforms import (
@@ -42,14 +50,19 @@ def stop_gradient(x: Any) -> Any:
 
 
 __all__ = [
+    "CostReport",
+    "Explanation",
     "Graph",
     "capture",
     "check_grads",
     "checkpoint",
+    "cost",
     "custom_jvp",
     "custom_vjp",
+    "explain",
     "grad",
     "hessian",
+    "html_report",
     "hvp",
     "jacfwd",
     "jacobian",

@@ -67,10 +67,11 @@ def jvp_flat(
     """Run ``fun`` on tracers of a new forward level; return output primals and tangents.
 
     ``fun`` takes and returns flat sequences of arrays. A tangent is ``None`` where an
-    output does not depend on the inputs.
+    output does not depend on the inputs; an input tangent may be ``None`` too.
     """
     trace = JVPTrace(name)
-    inputs = [JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
+    # An input whose tangent is None (a structural zero) is passed as a constant.
+    inputs = [p if t is None else JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
     try:
         with quiet_floating_point():
             outs = fun(*inputs)

@@ -62,10 +62,9 @@ def _forward_blocks(flat: FlatFunction) -> tuple[list, list[list[Any]]]:
     for j in range(len(specs)):
         per_element = []
         for k in range(_size(primals[j])):
-            tangents = [
-                _one_hot(s, k) if i == j else scalar_or_array(np.zeros(s.shape, s.dtype))
-                for i, s in enumerate(specs)
-            ]
+            # Other inputs carry no tangent (a structural zero), so the sweep does work
+            # only at the steps that depend on input j.
+            tangents = [_one_hot(s, k) if i == j else None for i, s in enumerate(specs)]
             flat_out, flat_tangents = jvp_flat(flat, primals, tangents, "jacfwd")
             outs = flat.split(flat_out)[0]
             per_element.append(flat_tangents[: flat.n_out])

@@ -12,7 +12,8 @@ LAYERS = {
     "numpy": {"core", "primitives", "numpy", "tree"},
     "scipy": {"core", "primitives", "numpy", "scipy", "tree"},
     "transforms": {"core", "primitives", "numpy", "transforms", "tree"},
-    "explain": {"core", "primitives", "numpy", "transforms", "explain", "tree"},
+    "explainer": {"core", "primitives", "numpy", "transforms", "explainer", "tree"},
+    "cli": {"core", "primitives", "numpy", "transforms", "explainer", "cli", "tree"},
 }
 CORE_LINE_BUDGET = 700
 

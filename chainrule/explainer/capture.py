@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.graph import capture_flat
-from chainrule.explain.graph import Graph
+from chainrule.explainer.graph import Graph
 from chainrule.tree import tree_flatten, tree_unflatten
 
 _VALUE_TYPES = (np.ndarray, np.generic, float, int, complex, bool)
@@ -28,7 +28,7 @@ def capture(f: Callable[..., Any]) -> Callable[..., Graph]:
     >>> import chainrule as cr, chainrule.numpy as cnp
     >>> graph = cr.capture(lambda x1, x2, x3: cnp.sin(cnp.cos(x1 + x2)) ** 2 + x3)(1.0, 2.0, 3.0)
     >>> print(graph)
-    <lambda>(x1, x2, x3):
+    f(x1, x2, x3):
       x1: f64[] = 1
       x2: f64[] = 2
       x3: f64[] = 3
@@ -68,7 +68,7 @@ def capture(f: Callable[..., Any]) -> Callable[..., Graph]:
             return out_leaves
 
         inputs, equations, outputs = capture_flat(flat, leaves, labels)
-        return Graph(getattr(f, "__name__", "f"), inputs, equations, outputs)
+        return Graph(_function_name(f), inputs, equations, outputs)
 
     return captured
 
@@ -86,3 +86,8 @@ def _parameter_names(f: Callable[..., Any], count: int) -> list[str]:
         else:
             names.append(parameter.name)
     return names
+
+
+def _function_name(f: Callable[..., Any]) -> str:
+    name = getattr(f, "__name__", "")
+    return name if name.isidentifier() else "f"  # '<lambda>' reads better as f

@@ -95,15 +95,37 @@ class Graph:
         values = [a.value if isinstance(a, Var) else a for a in equation.inputs]
         return partials[position](*values, equation.outputs[0].value, **equation.params)
 
-    def to_dot(self, partials: bool = False, values: bool = True) -> str:
+    def to_dot(
+        self,
+        partials: bool = False,
+        values: bool = True,
+        notes: dict[str, str] | None = None,
+        tangents: Any = None,
+        adjoints: bool = False,
+        direction: str = "LR",
+    ) -> str:
         """Graphviz DOT text: values as ellipses, steps as boxes, outputs doubled.
 
         With ``partials=True`` each edge into an elementwise step is labelled with its
-        local partial derivative at this run's values.
+        local partial derivative at this run's values. ``values`` shows each value under
+        its name. ``tangents="x2"`` (an input's name or position) adds each value's
+        tangent for forward mode in that input's direction; ``adjoints=True`` each value's
+        adjoint from a reverse sweep seeded at the output; ``notes`` adds any text by
+        value name. ``direction`` is Graphviz's rankdir: "LR" (left to right) or "TB".
         """
+        if direction not in ("LR", "TB", "RL", "BT"):
+            raise ValueError(f"Graph.to_dot: direction={direction!r} is not 'LR' or 'TB'")
+        notes = dict(notes or {})
+        if tangents is not None or adjoints:
+            from chainrule.explainer.explanation import sweep_of
+
+            if tangents is not None:
+                notes.update(sweep_of(self, "forward", tangents).notes())
+            if adjoints:
+                notes.update(sweep_of(self, "reverse", None).notes())
         lines = [
             f"digraph {_quote(self.name)} {{",
-            "  rankdir=LR;",
+            f"  rankdir={direction};",
             '  node [fontname="Helvetica", fontsize=11];',
             '  edge [fontname="Helvetica", fontsize=10];',
         ]
@@ -111,6 +133,8 @@ class Graph:
 
         def value_node(var: Var) -> str:
             label = var.name + (f"\\n{format_value(var.value, 4)}" if values else "")
+            if var.name in notes:
+                label += "\\n" + notes[var.name].replace("\n", "\\n")
             shape = "doublecircle" if id(var) in outputs else "ellipse"
             return f"  {_quote(var.name)} [shape={shape}, label={_quote(label)}];"
 
@@ -141,8 +165,11 @@ class Graph:
         lines.append("}")
         return "\n".join(lines)
 
-    def render(self, path: str, partials: bool = False) -> pathlib.Path:
-        """Write the picture to ``path`` (.svg, .png or .pdf) with Graphviz's ``dot``."""
+    def render(self, path: str, partials: bool = False, **annotations: Any) -> pathlib.Path:
+        """Write the picture to ``path`` (.svg, .png or .pdf) with Graphviz's ``dot``.
+
+        ``annotations`` are ``to_dot``'s: ``values``, ``notes``, ``tangents``, ``adjoints``.
+        """
         path = pathlib.Path(path)
         fmt = path.suffix.lstrip(".").lower()
         if fmt not in ("svg", "png", "pdf"):
@@ -150,7 +177,7 @@ class Graph:
                 f"Graph.render: cannot tell the format from {str(path)!r}; end the file name "
                 f"in .svg, .png or .pdf"
             )
-        path.write_bytes(_run_dot(self.to_dot(partials=partials), fmt, "Graph.render"))
+        path.write_bytes(_run_dot(self.to_dot(partials, **annotations), fmt, "Graph.render"))
         return path
 
     def _repr_svg_(self) -> str | None:
