@@ -285,10 +285,10 @@ def _evaluate(node: ast.expr, values: dict[str, Any]) -> Any:
 
 
 class Expression:
-    """A checked user expression: call it with one value per name, in the order of ``names``.
-
-    Values may be numbers, arrays or chainrule's traced values; plain Python numbers become
-    NumPy float64 scalars, so that 1/0 and (-1)**0.5 follow NumPy.
+    """A checked user expression: call it with one value per name, in the order of ``names``
+    (``used``: those the text mentions, in order of first appearance). Values may be numbers,
+    arrays or chainrule's traced values; plain Python numbers become NumPy float64 scalars, so
+    that 1/0 and (-1)**0.5 follow NumPy.
 
     >>> f = parse_expression("sin(cos(x1 + x2))**2 + x3")
     >>> f
@@ -297,8 +297,8 @@ class Expression:
     3.698933
     """
 
-    def __init__(self, source: str, names: tuple[str, ...], tree: ast.expr):
-        self.source, self.names, self._tree = source, names, tree
+    def __init__(self, source: str, names: tuple[str, ...], used: tuple[str, ...], tree: ast.expr):
+        self.source, self.names, self.used, self._tree = source, names, used, tree
         # inspect.signature reads this: chainrule.capture labels the inputs with the names
         parameters = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_ONLY) for name in names]
         self.__signature__ = inspect.Signature(parameters)
@@ -342,9 +342,8 @@ def parse_expression(text: str, variables: Iterable[str] | None = None) -> Expre
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the parser's, such as invalid escapes in strings
         checked = checker.value(_parse(source).body)
-    if names is None:
-        names = tuple(sorted(checker.first_seen, key=checker.first_seen.__getitem__))
-    return Expression(text, names, checked)
+    used = tuple(sorted(checker.first_seen, key=checker.first_seen.__getitem__))
+    return Expression(text, used if names is None else names, used, checked)
 
 
 def _check_text(source: str) -> None:

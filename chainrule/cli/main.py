@@ -25,7 +25,7 @@ import numpy as np
 
 import chainrule as cr
 from chainrule.cli.demo import demo
-from chainrule.cli.expression import CONSTANTS, ExpressionError, parse_expression
+from chainrule.cli.expression import ExpressionError, parse_expression
 from chainrule.explainer.cost import CostReport
 from chainrule.explainer.explanation import sweep_of
 from chainrule.explainer.report import html_page
@@ -86,8 +86,7 @@ def _point(assignments: Sequence[str]) -> dict[str, np.ndarray]:
 
 def _function(expression: str, point: dict[str, np.ndarray]):
     f = parse_expression(expression, variables=list(point))
-    used = set(parse_expression(expression).names) | set(CONSTANTS)
-    return f, [name for name in point if name not in used]
+    return f, [name for name in point if name not in f.used]
 
 
 # -- writing the output ----------------------------------------------------------------

@@ -119,6 +119,12 @@ def test_names_follow_variables_when_given():
     assert float(f(1.0, 100.0, 5.0)) == 4.0
 
 
+def test_used_names_the_variables_in_the_text():
+    f = parse_expression("x3 * e - x1", variables=["x1", "x2", "x3", "e"])
+    assert f.used == ("x3", "e", "x1")
+    assert parse_expression("x3 * e - x1").used == ("x3", "x1")  # e: the constant
+
+
 def test_variables_shadow_constants():
     f = parse_expression("e * pi", variables=["e"])
     assert float(f(2.0)) == 2.0 * math.pi
