@@ -297,8 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def add(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"example:\n  {example}\n\n{_EPILOG.split('examples:')[0].strip()}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.add_argument("expression", help='the formula, in quotes: "sin(x1) * x2"')
         sub.add_argument(
             "--at",
@@ -314,8 +320,16 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return sub
 
-    add("grad", "the gradient of a formula whose value is one number (reverse mode)")
-    jacobian = add("jacobian", "the Jacobian matrix of a formula (rows: outputs, columns: inputs)")
+    add(
+        "grad",
+        "the gradient of a formula whose value is one number (reverse mode)",
+        'chainrule grad "sin(cos(x1 + x2))**2 + x3" --at x1=1 x2=2 x3=3',
+    )
+    jacobian = add(
+        "jacobian",
+        "the Jacobian matrix of a formula (rows: outputs, columns: inputs)",
+        'chainrule jacobian "x * sin(y)" --at x=1,2,3 y=0.5 --mode forward',
+    )
     jacobian.add_argument(
         "--mode",
         choices=["auto", "forward", "reverse"],
@@ -323,10 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="forward: one sweep per input; reverse: one sweep per output; auto (default) "
         "picks the one with fewer sweeps",
     )
-    add("hessian", "the Hessian matrix of a formula whose value is one number")
+    add(
+        "hessian",
+        "the Hessian matrix of a formula whose value is one number",
+        'chainrule hessian "x**2 * y + exp(x * y)" --at x=1 y=2',
+    )
     explain = add(
         "explain",
         "the graph, the forward and reverse sweeps step by step, and what each mode costs",
+        'chainrule explain "sin(cos(x1 + x2))**2 + x3" --at x1=1 x2=2 x3=3 --wrt x2 '
+        "--graph seed.svg --html seed.html",
     )
     explain.add_argument(
         "--mode",

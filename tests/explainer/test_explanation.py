@@ -262,7 +262,6 @@ def test_loop_steps_repeat_and_non_differentiable_steps_are_skipped():
     assert floor.result == {"t3": 3.0}
 
 
-
 def test_broadcast_adjoint_of_a_scalar_input_is_a_scalar():
     result = cr.explain(lambda a, b: cnp.sum(a * b), np.array([1.0, 2.0, 3.0]), 0.5).result
     assert isinstance(result["b"], np.float64)
@@ -418,11 +417,9 @@ def test_errors_say_what_is_wrong(fn, args, options, error, match):
 # ---------------------------------------------------------------- known bugs
 
 
-
 @pytest.mark.parametrize("fn", [lambda a: a, lambda a: (a, 2 * a)], ids=["a", "(a, 2a)"])
 def test_reverse_of_a_function_returning_its_input(fn):
     assert cr.explain(fn, 1.0, mode="reverse").result == {"a": 1.0}
-
 
 
 def test_forward_result_not_reached_by_the_tangent_is_a_zero_array():
