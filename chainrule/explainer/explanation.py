@@ -169,7 +169,7 @@ class Explanation:
                 partial = f"{label} = {format_value(term.partial)}"
                 shown = product(term.incoming, term.partial, term.value)
                 sent = f"{target} += {incoming} · {label} = {shown}"
-            sent += broadcast_note(equation, term)
+            sent += broadcast_note(term)
             rows.append(["", "", "", partial, sent])
         rows[0][:3] = [str(step.number), code(equation), adjoints]
         return rows

@@ -26,9 +26,15 @@ def format_value(value: Any, digits: int = 6) -> str:
     array = np.asarray(value)
     if array.ndim == 0:
         return _format_number(array[()], digits)
-    if array.size <= 4:
-        return "[" + ", ".join(_format_number(v, digits) for v in array.reshape(-1)) + "]"
+    if array.size <= 4 and array.size:
+        return _nested(array, digits)
     return f"array of shape {array.shape}"
+
+
+def _nested(array: np.ndarray, digits: int) -> str:
+    if array.ndim == 0:
+        return _format_number(array[()], digits)
+    return "[" + ", ".join(_nested(row, digits) for row in array) + "]"
 
 
 def _format_number(number: Any, digits: int) -> str:

@@ -49,8 +49,9 @@ def signed_sum(values: list) -> str:
     return text
 
 
-def broadcast_note(equation, term: Term) -> str:
-    if term.operand.spec.shape == equation.outputs[0].spec.shape:
+def broadcast_note(term: Term) -> str:
+    """Say so when the sweep summed a contribution down to a broadcast input's shape."""
+    if not term.summed:
         return ""
     return f" (summed to {term.operand.name}'s shape {term.operand.spec.shape})"
 

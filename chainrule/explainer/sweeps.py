@@ -28,11 +28,12 @@ class Term:
     (matmul, sum, reshape, ...): then ``value`` comes from the primitive's own rule.
     """
 
-    __slots__ = ("operand", "position", "partial", "incoming", "value")
+    __slots__ = ("operand", "position", "partial", "incoming", "value", "summed")
 
     def __init__(self, operand, position: int, partial: Any, incoming: Any, value: Any) -> None:
         self.operand = operand
         self.position = position  # which input of the step
+        self.summed = False  # reverse mode: was the contribution summed to a broadcast input?
         self.partial = partial
         self.incoming = incoming
         self.value = value
@@ -174,8 +175,8 @@ def reverse_sweep(
                     if not wanted[position]:
                         continue
                     partial = primitive.partials[position](*primals, out, **equation.params)
-                    value = fit_cotangent(Primitive.times_partial(out_bar, partial), operand.spec)
-                    terms.append(Term(operand, position, partial, out_bar, value))
+                    value = Primitive.times_partial(out_bar, partial)
+                    terms.append(_cotangent_term(operand, position, partial, out_bar, value))
             else:
                 bars = primitive.vjp(out_bar, primals, out, wanted, **equation.params)
                 for position, (operand, bar) in enumerate(zip(equation.inputs, bars)):
@@ -183,13 +184,21 @@ def reverse_sweep(
                         continue
                     if isinstance(bar, Deferred):
                         bar = bar.materialize()
-                    bar = fit_cotangent(bar, operand.spec)
-                    terms.append(Term(operand, position, None, out_bar, bar))
+                    terms.append(_cotangent_term(operand, position, None, out_bar, bar))
             for term in terms:
                 received.setdefault(id(term.operand), []).append((number, term.value))
             steps.append(ReverseStep(number, equation, adjoints, sources, terms))
     input_sources = {var: received.get(id(var), []) for var in inputs}
     return steps, input_sources
+
+
+def _cotangent_term(operand: Var, position: int, partial, out_bar, value) -> Term:
+    """A reverse-mode Term whose contribution is fitted to the operand's shape and dtype."""
+    term = Term(operand, position, partial, out_bar, fit_cotangent(value, operand.spec))
+    term.summed = np.ndim(value) > len(operand.spec.shape) or (
+        np.shape(value) != operand.spec.shape and np.size(value) > np.prod(operand.spec.shape)
+    )
+    return term
 
 
 def _sum_of(contributions: list) -> Any:

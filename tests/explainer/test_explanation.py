@@ -425,3 +425,16 @@ def test_reverse_of_a_function_returning_its_input(fn):
 def test_forward_result_not_reached_by_the_tangent_is_a_zero_array():
     result = cr.explain(lambda x, y: cnp.sin(x), X, 2.0, mode="forward", wrt="y").result
     assert np.asarray(result["t1"]).shape == (2,) and result["t1"].dtype == np.float64
+
+
+def test_reverse_table_says_where_a_contribution_was_summed_to_a_broadcast_input():
+    explanation = cr.explain(lambda a, b: cnp.sum(a * b), np.array([1.0, 2.0, 3.0]), 0.5)
+    rows = {row[0]: row for row in explanation.rows if row[0]}
+    text = _nfc(explanation)
+    assert "b̄ += t̄1 · ∂t1/∂b = 6 (summed to b's shape ())" in text
+    assert "summed" not in rows["2"][4]  # sum's own rule broadcasts back: nothing summed
+    assert "summed" not in "".join(r[4] for r in explanation.rows if "ā +=" in _nfc(r[4]))
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    matmul = cr.explain(lambda W, x: cnp.sum(W @ x), W, np.array([1.0, -1.0]))
+    assert "W̄ = [[1, -1], [1, -1]]" in _nfc(matmul)  # a matrix shown as nested rows
+    assert "summed" not in _nfc(matmul)
