@@ -5,7 +5,7 @@
 seed-graph.*: the graph with local partials; seed-forward.png and seed-reverse.png: the
 graph annotated with forward mode's tangents (direction x2) and reverse mode's adjoints;
 report.png: a screenshot of the HTML report that `chainrule explain --html` writes, taken
-by headless Chromium; report.html: that page.
+by headless Chromium (the page itself is not kept: it is generated).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import chainrule as cr
 from chainrule.cli.demo import article_f as seed_function
@@ -29,7 +30,7 @@ def main() -> int:
         graph.render(IMAGES / f"seed-graph.{suffix}", partials=True)
     cr.explain(seed_function, *point, mode="forward", wrt="x2").render(IMAGES / "seed-forward.png")
     cr.explain(seed_function, *point, mode="reverse").render(IMAGES / "seed-reverse.png")
-    page = IMAGES / "report.html"
+    page = pathlib.Path(tempfile.mkdtemp()) / "report.html"
     page.write_text(
         cr.html_report(
             seed_function, *point, wrt="x2", title="chainrule explains the seed example"
