@@ -4,6 +4,7 @@ agreement with torch.optim, convergence, pytrees, and every error message.
 
 import numpy as np
 import pytest
+from assertions import raises_with
 from numpy.testing import assert_allclose
 
 import chainrule as cr
@@ -25,15 +26,6 @@ def _first_updates(opt, count=3):
         params = optim.apply_updates(params, updates)
         found.append(updates)
     return found
-
-
-def _raises(kind, call, *fragments):
-    """Run ``call``, expect ``kind``, and check that the message holds every fragment."""
-    with pytest.raises(kind) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} missing from: {message}"
 
 
 sqrt = np.sqrt
@@ -687,7 +679,7 @@ CONSTRUCTION_ERRORS = {
 @pytest.mark.parametrize("case", CONSTRUCTION_ERRORS.values(), ids=CONSTRUCTION_ERRORS.keys())
 def test_bad_hyperparameters_raise_value_error(case):
     make, *fragments = case
-    _raises(ValueError, make, *fragments)
+    raises_with(ValueError, make, *fragments)
 
 
 @pytest.mark.parametrize(
@@ -701,7 +693,7 @@ def test_bad_hyperparameters_raise_value_error(case):
     ids=["sgd-learning_rate", "adam-learning_rate", "clip-max_norm", "chain-argument"],
 )
 def test_arguments_of_the_wrong_type_raise_type_error(make, fragments):
-    _raises(TypeError, make, *fragments)
+    raises_with(TypeError, make, *fragments)
 
 
 NAMES = ["sgd", "adam", "adamw", "rmsprop", "adagrad"]
@@ -715,7 +707,7 @@ def _make(name):
 def test_grads_of_another_structure_than_the_state(name):
     opt = _make(name)
     state = opt.init({"w": np.zeros(2), "b": 0.0})
-    _raises(
+    raises_with(
         ValueError,
         lambda: opt.update({"w": np.ones(2)}, state, {"w": np.zeros(2)}),
         f"{name}.update:",
@@ -729,7 +721,7 @@ def test_grads_of_another_structure_than_the_state(name):
 def test_grads_of_another_shape_than_the_state(name):
     opt = _make(name)
     state = opt.init([np.zeros(2)])
-    _raises(
+    raises_with(
         ValueError,
         lambda: opt.update([np.ones(3)], state, [np.zeros(2)]),
         f"{name}.update:",
@@ -741,7 +733,7 @@ def test_grads_of_another_shape_than_the_state(name):
 def test_grads_of_another_structure_than_the_params():
     opt = optim.sgd(0.1)  # keeps no tree in its state: the params are the reference
     state = opt.init([1.0, 2.0])
-    _raises(
+    raises_with(
         ValueError,
         lambda: opt.update([1.0, 2.0], state, (1.0, 2.0)),
         "sgd.update:",
@@ -752,7 +744,7 @@ def test_grads_of_another_structure_than_the_params():
 @pytest.mark.parametrize("name", NAMES)
 def test_integer_parameters_raise_type_error(name):
     opt = _make(name)
-    _raises(
+    raises_with(
         TypeError,
         lambda: opt.init({"w": np.array([1, 2])}),
         f"{name}.init:",
@@ -761,20 +753,20 @@ def test_integer_parameters_raise_type_error(name):
         "dtype=float",
     )
     state = opt.init([np.zeros(2)])
-    _raises(
+    raises_with(
         TypeError, lambda: opt.update([np.ones(2)], state, [np.array([1, 2])]), f"{name}.update:"
     )
 
 
 def test_a_python_int_leaf_is_an_integer_parameter():
-    _raises(TypeError, lambda: optim.adam().init([1.0, 2]), "adam.init:", "leaf 1", "int64")
+    raises_with(TypeError, lambda: optim.adam().init([1.0, 2]), "adam.init:", "leaf 1", "int64")
 
 
 @pytest.mark.parametrize("name", ["sgd", "adam", "adamw", "rmsprop", "adagrad"])
 def test_weight_decay_without_params(name):
     opt = getattr(optim, name)(0.1, weight_decay=0.1)
     state = opt.init([np.zeros(2)])
-    _raises(ValueError, lambda: opt.update([np.ones(2)], state), f"{name}.update:", "params")
+    raises_with(ValueError, lambda: opt.update([np.ones(2)], state), f"{name}.update:", "params")
 
 
 def test_a_schedule_that_returns_a_negative_rate():
@@ -782,17 +774,17 @@ def test_a_schedule_that_returns_a_negative_rate():
     state = opt.init([0.0])
     _, state = opt.update([1.0], state)
     _, state = opt.update([1.0], state)
-    _raises(ValueError, lambda: opt.update([1.0], state), "adam.update:", "-0.1 at step 2")
+    raises_with(ValueError, lambda: opt.update([1.0], state), "adam.update:", "-0.1 at step 2")
 
 
 def test_apply_updates_of_another_structure():
-    _raises(
+    raises_with(
         ValueError,
         lambda: optim.apply_updates({"w": 1.0}, {"v": 1.0}),
         "apply_updates:",
         "params have the tree structure",
     )
-    _raises(
+    raises_with(
         ValueError,
         lambda: optim.apply_updates([np.zeros(2)], [np.zeros((2, 2))]),
         "apply_updates:",
@@ -802,6 +794,6 @@ def test_apply_updates_of_another_structure():
 
 def test_chain_given_another_state():
     opt = optim.chain(optim.clip_by_global_norm(1.0), optim.sgd(0.1))
-    _raises(
+    raises_with(
         ValueError, lambda: opt.update([1.0], (optim.EmptyState(),)), "chain.update:", "2 states"
     )
