@@ -27,8 +27,9 @@ import chainrule as cr
 from chainrule.cli.demo import demo
 from chainrule.cli.expression import ExpressionError, parse_expression
 from chainrule.explainer.cost import CostReport
-from chainrule.explainer.explanation import sweep_of
+from chainrule.explainer.explanation import merged_notes, sweep_of
 from chainrule.explainer.report import html_page
+from chainrule.explainer.tables import text_table
 
 _MAX_VALUE_TEXT = 100_000  # characters of one --at value
 _MAX_ELEMENTS = 1_000_000  # elements of one --at value
@@ -112,8 +113,6 @@ def _format_array(value: np.ndarray) -> str:
 
 
 def _matrix_table(row_names: list[str], column_names: list[str], matrix: np.ndarray) -> str:
-    from chainrule.explainer.tables import text_table
-
     rows = [[r, *(_number(v) for v in row)] for r, row in zip(row_names, matrix)]
     return text_table(["", *column_names], rows, right=range(1, len(column_names) + 1))
 
@@ -191,8 +190,6 @@ def run_derivative(command: str, expression: str, point: dict, mode: str, as_jso
     lines.append(f"{title} ({note}):")
     if command == "grad":
         rows = [[f"∂f/∂{name}", _number(g)] for name, g in zip(in_names, matrix[0])]
-        from chainrule.explainer.tables import text_table
-
         lines.append(text_table(["", "value"], rows, right=(1,)))
     elif command == "jacobian":
         lines.append(_matrix_table(out_names, in_names, matrix))
@@ -219,9 +216,10 @@ def run_explain(args: argparse.Namespace, point: dict) -> str:
     values = list(point.values())
     graph = cr.capture(f)(*values)
     modes = ["forward", "reverse"] if args.mode == "both" else [args.mode]
-    wrt = args.wrt if args.wrt is not None else None
     try:
-        explanations = [sweep_of(graph, mode, wrt if mode == "forward" else None) for mode in modes]
+        explanations = [
+            sweep_of(graph, mode, args.wrt if mode == "forward" else None) for mode in modes
+        ]
     except (ValueError, TypeError) as error:
         raise UserError(str(error)) from None
     report = None
@@ -230,10 +228,7 @@ def run_explain(args: argparse.Namespace, point: dict) -> str:
         if not args.no_timing:
             report.measure(f, *values, budget=0.3)
     if args.graph:
-        notes: dict[str, str] = {}
-        for explanation in explanations:
-            for name, text in explanation.notes().items():
-                notes[name] = f"{notes[name]}\n{text}" if name in notes else text
+        notes = merged_notes(explanations)
         _write(args.graph, lambda path: graph.render(path, partials=True, notes=notes))
     if args.html:
         page = html_page(graph, explanations, report, formula=f"f = {args.expression}")

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.graph import Equation, Var
-from chainrule.explainer.capture import capture
+from chainrule.explainer.capture import _VALUE_TYPES, capture
 from chainrule.explainer.graph import Graph
 from chainrule.explainer.tables import html_table, text_table, wrap
 from chainrule.transforms import jacobian
@@ -410,9 +410,7 @@ def cost(f: Callable[..., Any], *args: Any, timing: bool = True, budget: float =
 
 def _has_float(value: Any) -> bool:
     return any(
-        np.asarray(leaf).dtype.kind in "fc" for leaf in tree_leaves(value) if _is_array(leaf)
+        np.asarray(leaf).dtype.kind in "fc"
+        for leaf in tree_leaves(value)
+        if isinstance(leaf, _VALUE_TYPES)
     )
-
-
-def _is_array(leaf: Any) -> bool:
-    return isinstance(leaf, (np.ndarray, np.generic, float, int, complex))

@@ -248,8 +248,8 @@ class Explanation:
 
     def to_html(self) -> str:
         """The heading and the table as an HTML fragment (class 'sweep forward'/'reverse')."""
-        heading = "".join(f"<p>{_escape(line)}</p>" for line in self._heading())
-        summary = "".join(f"<p>{_escape(line)}</p>" for line in self._summary())
+        heading = "".join(f"<p>{html.escape(line)}</p>" for line in self._heading())
+        summary = "".join(f"<p>{html.escape(line)}</p>" for line in self._summary())
         table = html_table(self.headers, self.rows, f"sweep {self.mode}")
         return f'<section class="{self.mode}">{heading}\n{table}\n{summary}</section>'
 
@@ -322,8 +322,13 @@ class Explanation:
         return self.graph.render(path, partials=partials, notes=self.notes())
 
 
-def _escape(text: str) -> str:
-    return html.escape(text)
+def merged_notes(explanations: list[Explanation]) -> dict[str, str]:
+    """The notes of several sweeps over one graph, a value's lines joined (ṫ3 and t̄3)."""
+    notes: dict[str, str] = {}
+    for explanation in explanations:
+        for name, text in explanation.notes().items():
+            notes[name] = f"{notes[name]}\n{text}" if name in notes else text
+    return notes
 
 
 def explain(

@@ -13,7 +13,7 @@ from typing import Any
 
 from chainrule.explainer.capture import capture
 from chainrule.explainer.cost import CostReport
-from chainrule.explainer.explanation import Explanation, sweep_of
+from chainrule.explainer.explanation import Explanation, merged_notes, sweep_of
 from chainrule.explainer.graph import Graph, _run_dot
 
 _STYLE = """
@@ -43,14 +43,6 @@ def _svg_of(dot_text: str) -> str:
     return svg[start:] if start >= 0 else svg
 
 
-def _merged_notes(explanations: list[Explanation]) -> dict[str, str]:
-    notes: dict[str, str] = {}
-    for explanation in explanations:
-        for name, text in explanation.notes().items():
-            notes[name] = f"{notes[name]}\n{text}" if name in notes else text
-    return notes
-
-
 def html_page(
     graph: Graph,
     explanations: list[Explanation],
@@ -71,7 +63,7 @@ def html_page(
     if cost is not None:
         side += ["<h2>What each mode costs for the whole Jacobian</h2>", cost.to_html()]
     if shutil.which("dot") is not None:
-        dot_text = graph.to_dot(partials=True, notes=_merged_notes(explanations), direction="TB")
+        dot_text = graph.to_dot(partials=True, notes=merged_notes(explanations), direction="TB")
         side.insert(
             0,
             '<p class="note">Inputs in blue, steps as boxes, the output circled twice. Edges '
