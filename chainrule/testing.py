@@ -12,6 +12,7 @@ from chainrule.tree import tree_flatten, tree_map, tree_unflatten
 
 _DEFAULT_EPS = {np.dtype(np.float64): 1e-5, np.dtype(np.float32): 1e-2}
 _DEFAULT_TOL = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 2e-2}
+_SINGLE = (np.dtype(np.float32), np.dtype(np.complex64))
 
 
 def _leaves(tree: Any) -> list:
@@ -21,7 +22,10 @@ def _leaves(tree: Any) -> list:
 def _random_like(tree: Any, rng: np.random.Generator) -> Any:
     def draw(leaf: Any) -> Any:
         leaf = np.asarray(leaf)
-        value = rng.standard_normal(leaf.shape).astype(leaf.dtype)
+        value = rng.standard_normal(leaf.shape)
+        if leaf.dtype.kind == "c":
+            value = value + 1j * rng.standard_normal(leaf.shape)
+        value = value.astype(leaf.dtype)
         return value[()] if value.ndim == 0 else value
 
     return tree_map(draw, tree)
@@ -65,7 +69,8 @@ def _tolerances(
     args: tuple, eps: float | None, atol: float | None, rtol: float | None
 ) -> tuple[float, float, float]:
     dtypes = [np.asarray(leaf).dtype for leaf in tree_flatten(args)[0]]
-    coarsest = np.dtype(np.float32) if np.dtype(np.float32) in dtypes else np.dtype(np.float64)
+    is_single = any(dtype in _SINGLE for dtype in dtypes)
+    coarsest = np.dtype(np.float32) if is_single else np.dtype(np.float64)
     return (
         _DEFAULT_EPS[coarsest] if eps is None else eps,
         _DEFAULT_TOL[coarsest] if atol is None else atol,
@@ -100,16 +105,21 @@ def check_vjp(
     rtol: float | None = None,
     seed: int = 0,
 ) -> None:
-    """Check ``vjp(f)`` by <u, J v> = <J^T u, v>, with J v from central differences."""
+    """Check ``vjp(f)`` by <u, J v> = <J^T u, v>, with J v from central differences.
+
+    For complex values the pairing of a cotangent c with a tangent t is Re(sum(c * t))
+    (docs/complex.md), so the cotangent handed to the VJP is conj(u) and the real inner
+    product Re(vdot(a, b)) compares both sides.
+    """
     args = tuple(args)
     eps, atol, rtol = _tolerances(args, eps, atol, rtol)
     rng = np.random.default_rng(seed + 1)
     out, vjp_fn = vjp(f, *args)
     u = _random_like(out, rng)
     v = _random_like(args, rng)
-    transpose_u = vjp_fn(u)
+    transpose_u = vjp_fn(tree_map(np.conj, u))
     expected = _inner(u, _central_difference(f, args, v, eps))
-    actual = _inner(transpose_u, v)
+    actual = _inner(tree_map(np.conj, transpose_u), v)
     _assert_close(actual, expected, atol, rtol, f"vjp of {_name(f)} (<J^T u, v> = <u, J v>)")
 
 

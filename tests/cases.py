@@ -28,13 +28,19 @@ class Case:
     #: The shapes (one tuple per input) to use when a test does not cross the case with a
     #: shape set; tests/primitives/test_registry.py runs every case once at these.
     example_shapes: tuple = ((3,),)
+    #: The dtype inputs are sampled in; complex dtypes draw the real and imaginary parts
+    #: from ``domain`` independently.
+    dtype: Any = np.float64
 
     def __str__(self) -> str:
         return self.name or getattr(self.fn, "__name__", "case")
 
-    def sample(self, rng: np.random.Generator, shape: tuple, dtype: Any = np.float64) -> Any:
+    def sample(self, rng: np.random.Generator, shape: tuple, dtype: Any = None) -> Any:
+        dtype = np.dtype(self.dtype if dtype is None else dtype)
         low, high = self.domain
         value = rng.uniform(low, high, size=shape)
+        if dtype.kind == "c":
+            value = value + 1j * rng.uniform(low, high, size=shape)
         if self.avoid is not None:
             for _ in range(100):
                 bad = self.avoid(value)
@@ -47,7 +53,7 @@ class Case:
     def call(self, *args: Any) -> Any:
         return self.fn(*args, **self.params)
 
-    def sample_args(self, rng: np.random.Generator, shapes: Any, dtype: Any = np.float64) -> tuple:
+    def sample_args(self, rng: np.random.Generator, shapes: Any, dtype: Any = None) -> tuple:
         """One input per shape in ``shapes``."""
         return tuple(self.sample(rng, shape, dtype) for shape in shapes)
 

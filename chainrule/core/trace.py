@@ -248,7 +248,7 @@ def sum_to_shape(value: Any, shape: tuple, target: tuple) -> Any:
 
 def _cast(value: Any, dtype: np.dtype) -> Any:
     if isinstance(value, (int, float, complex)):
-        return np.asarray(value, dtype=dtype)[()]
+        return np.asarray(value.real if dtype.kind == "f" else value, dtype=dtype)[()]
     if dtype.kind == "f" and value.dtype.kind == "c":
         value = value.real
     return value.astype(dtype)

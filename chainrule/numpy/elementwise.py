@@ -195,39 +195,40 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> A
     return as_value(x).astype(dtype)
 
 
-def _refuse_complex(x: Any, name: str) -> None:
-    raise NotImplementedError(
-        f"chainrule.numpy.{name}: traced complex values are not supported yet (complex "
-        f"derivatives are planned with the linear-algebra and FFT rules). Differentiate "
-        f"with respect to the real and imaginary parts as separate real arrays."
-    )
-
-
-def real(x: Any) -> Any:
+def real(val: Any) -> Any:
     """The real part; for real inputs the input itself."""
-    if not is_traced(x):
-        return np.real(x)
-    if x.dtype.kind == "c":
-        _refuse_complex(x, "real")
-    return x
+    if not is_traced(val):
+        return np.real(val)
+    return ew.real_p(val) if val.dtype.kind == "c" else val
 
 
-def imag(x: Any) -> Any:
+def imag(val: Any) -> Any:
     """The imaginary part; for real traced inputs plain zeros (no derivative)."""
-    if not is_traced(x):
-        return np.imag(x)
-    if x.dtype.kind == "c":
-        _refuse_complex(x, "imag")
-    return np.zeros(x.shape, x.dtype)[()] if x.shape == () else np.zeros(x.shape, x.dtype)
+    if not is_traced(val):
+        return np.imag(val)
+    if val.dtype.kind == "c":
+        return ew.imag_p(val)
+    return np.zeros(val.shape, val.dtype)[()] if val.shape == () else np.zeros(val.shape, val.dtype)
 
 
-def conj(x: Any) -> Any:
+def conj(x: Any, /, **kwargs: Any) -> Any:
     """The complex conjugate; for real inputs the input itself."""
     if not is_traced(x):
-        return np.conj(x)
-    if x.dtype.kind == "c":
-        _refuse_complex(x, "conj")
-    return x
+        return np.conj(x, **kwargs)
+    if kwargs:
+        raise TypeError(
+            f"chainrule.numpy.conj: the keyword argument(s) {sorted(kwargs)} are not "
+            f"supported on traced values; call conj(x) without them."
+        )
+    return ew.conj_p(x) if x.dtype.kind == "c" else x
+
+
+def angle(z: Any, deg: bool = False) -> Any:
+    """The argument of a complex number, arctan2(imag(z), real(z)); in degrees with deg."""
+    if not is_traced(z):
+        return np.angle(z, deg=deg)
+    radians = arctan2(imag(z), real(z))
+    return radians * (180 / np.pi) if deg else radians
 
 
 conjugate = conj

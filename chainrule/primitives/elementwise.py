@@ -14,10 +14,17 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import Primitive
-from chainrule.primitives.declare import elementwise, nondifferentiable, safe_multiply_p, sum_terms
+from chainrule.primitives.declare import (
+    elementwise,
+    linear,
+    nondifferentiable,
+    safe_multiply_p,
+    sum_terms,
+)
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
+_FLOAT64 = np.dtype(np.float64)
 
 # NumPy scalars for which Python's operators are NumPy's own scalar arithmetic, about
 # ten times faster than calling the ufunc on them.
@@ -209,8 +216,18 @@ hypot_p = elementwise(
 )
 
 
-# abs'(x) = sign(x), with abs'(0) = 0 (sign is a constant: it has no derivative).
-abs_p = elementwise("abs", np.abs, lambda x, out: sign_p(x), saves=("inputs",))
+def _is_complex(x: Any) -> bool:
+    return type(x) is complex or getattr(x, "dtype", _FLOAT64).kind == "c"
+
+
+# abs'(x) = sign(x), with abs'(0) = 0 (sign is a constant: it has no derivative). For
+# complex z, d|z| = Re(conj(z) dz) / |z|, so the partial is conj(z) / |z|, 0 at z = 0 (the
+# sweeps keep the real part of the tangent; see "Complex numbers" below).
+def _abs_partial(x, out):
+    return _hypot_partial(conj_p(x), abs_p(x)) if _is_complex(x) else sign_p(x)
+
+
+abs_p = elementwise("abs", np.abs, _abs_partial, saves=("inputs",))
 
 
 # maximum and minimum: at ties the derivative is split evenly between the two inputs,
@@ -346,8 +363,11 @@ remainder_p = elementwise(
 # Changing the dtype is linear; a cast to an integer or boolean type carries no derivative.
 def _astype_jvp(tangents, primals, out, dtype):
     (x_dot,) = tangents
-    if x_dot is None or np.dtype(dtype).kind not in "fc":
+    dtype = np.dtype(dtype)
+    if x_dot is None or dtype.kind not in "fc":
         return None
+    if dtype.kind == "f" and x_dot.dtype.kind == "c":  # complex to real keeps the real part
+        x_dot = real_p(x_dot)
     return astype_p(x_dot, dtype=dtype)
 
 
@@ -360,3 +380,16 @@ def _astype_impl(x, dtype):
 
 
 astype_p = Primitive("astype", _astype_impl, jvp=_astype_jvp, vjp=_astype_vjp, family="elementwise")
+
+
+# Complex numbers follow JAX's convention: a cotangent c pairs with a tangent dz as
+# Re(sum(c * dz)), with no conjugation, so every VJP is the plain transpose of its JVP and
+# holomorphic rules (exp, log, matmul, ...) need nothing special. The gradient of a real
+# loss L(z) is then dL/dx - i dL/dy (docs/complex.md). A complex cotangent reaching a real
+# input keeps its real part (the sweeps' cast).
+# real: Re(c_in dz) = c Re(dz) gives c_in = c (cast to complex by the sweep).
+real_p = linear("real", np.real, lambda out_bar, x_spec: out_bar, family="elementwise")
+# imag: Re(c_in dz) = c Im(dz) gives c_in = -i c.
+imag_p = linear("imag", np.imag, lambda out_bar, x_spec: out_bar * -1j, family="elementwise")
+# conj: Re(c_in dz) = Re(c conj(dz)) = Re(conj(c) dz) gives c_in = conj(c).
+conj_p = linear("conj", np.conj, lambda out_bar, x_spec: conj_p(out_bar), family="elementwise")

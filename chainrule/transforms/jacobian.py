@@ -129,8 +129,56 @@ def _check_real_outputs(outs: list, transform: str) -> None:
             )
 
 
+def _is_complex(value: Any) -> bool:
+    return spec_of(value).dtype.kind == "c"
+
+
+def _check_complex(inputs: list, outs: list, holomorphic: bool, transform: str) -> None:
+    """Refuse a complex Jacobian that could not represent the derivative (see docs/complex.md).
+
+    A complex matrix is the derivative of f: C^n -> C^m only when f is holomorphic. So
+    without ``holomorphic=True``, forward mode refuses complex inputs (real inputs with
+    complex outputs are fine) and reverse mode refuses complex outputs (a real function
+    of complex inputs gets gradients, as from grad).
+    """
+    if holomorphic:
+        if not all(_is_complex(v) for v in inputs) or not all(_is_complex(o) for o in outs):
+            raise TypeError(
+                f"{transform}: holomorphic=True needs complex inputs and complex outputs, but "
+                f"some are real. Cast them with .astype(complex), or leave holomorphic=False."
+            )
+        return
+    complex_in = any(_is_complex(v) for v in inputs)
+    complex_out = any(_is_complex(o) for o in outs)
+    if transform == "jacobian" and complex_in and complex_out:
+        raise TypeError(
+            f"{transform}: the function maps complex arguments to complex values. A complex "
+            f"Jacobian is the derivative only of a holomorphic function: pass "
+            f"holomorphic=True if f is holomorphic; otherwise return the real and imaginary "
+            f"parts (cnp.real, cnp.imag) or use cr.vjp / cr.jvp directly."
+        )
+    if transform == "jacfwd" and complex_in:
+        raise TypeError(
+            f"{transform}: the arguments in argnums are complex. A complex Jacobian is the "
+            f"derivative only of a holomorphic function: pass holomorphic=True if f is "
+            f"holomorphic; otherwise differentiate with respect to the real and imaginary "
+            f"parts as separate real arrays, or use jacrev for a real-valued f."
+        )
+    if transform == "jacrev" and complex_out:
+        raise TypeError(
+            f"{transform}: the function returns complex values. A complex Jacobian is the "
+            f"derivative only of a holomorphic function: pass holomorphic=True if f is "
+            f"holomorphic; otherwise return the real and imaginary parts (cnp.real, "
+            f"cnp.imag), use jacfwd for real arguments, or cr.vjp directly."
+        )
+
+
 def jacfwd(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    *,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """The Jacobian by forward mode: one forward sweep per input element.
 
@@ -144,8 +192,12 @@ def jacfwd(
     def jacfwd_f(*args: Any, **kwargs: Any) -> Any:
         numbers = normalize_argnums(argnums, len(args), "jacfwd")
         flat = FlatFunction(f, args, kwargs, numbers, has_aux, "jacfwd")
+        if not holomorphic:
+            _check_complex(flat.primals, [], False, "jacfwd")
         outs, blocks = _forward_blocks(flat)
         _check_real_outputs(outs, "jacfwd")
+        if holomorphic:
+            _check_complex(flat.primals, outs, True, "jacfwd")
         jac = _assemble(flat, blocks, isinstance(argnums, (tuple, list)))
         return (jac, _aux_of(flat)) if has_aux else jac
 
@@ -153,7 +205,11 @@ def jacfwd(
 
 
 def jacrev(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    *,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """The Jacobian by reverse mode: one recorded run, one backward sweep per output element.
 
@@ -169,6 +225,7 @@ def jacrev(
         flat_out, pullback = vjp_flat(flat, flat.primals, "jacrev")
         outs, aux = flat.split(flat_out)
         _check_real_outputs(outs, "jacrev")
+        _check_complex(flat.primals, outs, holomorphic, "jacrev")
         jac = _assemble(
             flat, _reverse_blocks(flat, outs, pullback), isinstance(argnums, (tuple, list))
         )
@@ -186,26 +243,31 @@ def jacobian(
     argnums: int | Sequence[int] = 0,
     mode: str = "auto",
     has_aux: bool = False,
+    *,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """The Jacobian; ``mode`` is "forward", "reverse" or "auto".
 
     "auto" records one run, then uses forward mode when the arguments have fewer
     elements than the outputs (fewer sweeps), else reverse mode on that recording. With
-    a single input element it goes straight to forward mode (one sweep).
+    a single input element it goes straight to forward mode (one sweep). Complex values
+    (docs/complex.md): "auto" takes reverse mode for complex arguments and forward mode
+    for complex outputs; both complex needs ``holomorphic=True``.
     """
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian: mode={mode!r} is not one of 'auto', 'forward', 'reverse'")
     if mode == "forward":
-        return jacfwd(f, argnums, has_aux)
+        return jacfwd(f, argnums, has_aux, holomorphic=holomorphic)
     if mode == "reverse":
-        return jacrev(f, argnums, has_aux)
+        return jacrev(f, argnums, has_aux, holomorphic=holomorphic)
 
     @functools.wraps(f)
     def jacobian_f(*args: Any, **kwargs: Any) -> Any:
         numbers = normalize_argnums(argnums, len(args), "jacobian")
         flat = FlatFunction(f, args, kwargs, numbers, has_aux, "jacobian")
         many = isinstance(argnums, (tuple, list))
-        if sum(_size(p) for p in flat.primals) <= 1:
+        complex_in = not holomorphic and any(_is_complex(p) for p in flat.primals)
+        if sum(_size(p) for p in flat.primals) <= 1 and not complex_in:
             # One input element: one forward sweep, never more than reverse mode needs.
             outs, blocks = _forward_blocks(flat)
             _check_real_outputs(outs, "jacobian")
@@ -214,9 +276,12 @@ def jacobian(
         flat_out, pullback = vjp_flat(flat, flat.primals, "jacobian")
         outs, aux = flat.split(flat_out)
         _check_real_outputs(outs, "jacobian")
+        _check_complex(flat.primals, outs, holomorphic, "jacobian")
         n_in = sum(_size(p) for p in flat.primals)
         n_out = sum(_size(o) for o in outs)
-        if n_in < n_out:
+        # Complex arguments allow only reverse mode, complex values only forward mode.
+        complex_out = not holomorphic and any(_is_complex(o) for o in outs)
+        if (n_in < n_out and not complex_in) or complex_out:
             del pullback
             _, blocks = _forward_blocks(flat)
         else:
@@ -228,7 +293,11 @@ def jacobian(
 
 
 def hessian(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    f: Callable[..., Any],
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    *,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """The Hessian of a scalar function, by forward mode over reverse mode.
 
@@ -237,7 +306,8 @@ def hessian(
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
-    return jacfwd(jacrev(f, argnums, has_aux), argnums, has_aux)
+    inner = jacrev(f, argnums, has_aux, holomorphic=holomorphic)
+    return jacfwd(inner, argnums, has_aux, holomorphic=holomorphic)
 
 
 def hvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple:
