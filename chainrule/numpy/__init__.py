@@ -8,13 +8,24 @@ the shape functions, since `numpy.shape` is itself a function).
 import numpy as _np
 
 from chainrule.numpy import array_methods as _array_methods
+from chainrule.numpy import fft as fft  # chainrule.numpy.fft, as numpy.fft
+from chainrule.numpy import linalg  # noqa: F401  (chainrule.numpy.linalg)
 from chainrule.numpy import protocols as _protocols
 from chainrule.numpy.contraction import *  # noqa: F401,F403
+from chainrule.numpy.convolution import *  # noqa: F401,F403
 from chainrule.numpy.creation import *  # noqa: F401,F403
+from chainrule.numpy.cumulative import *  # noqa: F401,F403
+from chainrule.numpy.differences import *  # noqa: F401,F403
 from chainrule.numpy.elementwise import *  # noqa: F401,F403
 from chainrule.numpy.indexing import *  # noqa: F401,F403
+from chainrule.numpy.interpolation import *  # noqa: F401,F403
+from chainrule.numpy.logaddexp_reductions import *  # noqa: F401,F403
 from chainrule.numpy.manipulation import *  # noqa: F401,F403
+from chainrule.numpy.polynomials import *  # noqa: F401,F403
+from chainrule.numpy.products import *  # noqa: F401,F403
+from chainrule.numpy.rearranging import *  # noqa: F401,F403
 from chainrule.numpy.reductions import *  # noqa: F401,F403
+from chainrule.numpy.statistics import *  # noqa: F401,F403
 
 # Constants and dtypes, as NumPy has them.
 pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, _np.newaxis

@@ -15,11 +15,21 @@ def is_traced(*values: Any) -> bool:
     return any(isinstance(v, Tracer) for v in values)
 
 
+def holds_tracer(value: Any) -> bool:
+    """True for a tracer, or a (nested) list or tuple with a tracer somewhere in it."""
+    if isinstance(value, Tracer):
+        return True
+    return isinstance(value, (list, tuple)) and any(holds_tracer(v) for v in value)
+
+
 def as_value(value: Any) -> Any:
-    """Tracers and arrays as they are; lists, tuples and other array-likes as NumPy arrays."""
+    """Tracers and arrays as they are; lists, tuples and other array-likes as NumPy arrays.
+
+    A nested list holding tracers (``[[x, 0.0], [0.0, x]]``) is stacked, as np.array would.
+    """
     if isinstance(value, (Tracer, np.ndarray, np.generic, float, int, complex, bool)):
         return value
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Tracer) for v in value):
+    if isinstance(value, (list, tuple)) and holds_tracer(value):
         from chainrule.numpy.manipulation import stack
 
         return stack([as_value(v) for v in value])

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.numpy.arguments import as_value, is_traced
+from chainrule.numpy.arguments import as_value, holds_tracer, is_traced
 
 # Creation from shapes makes constants, which carry no derivative: NumPy's own functions.
 zeros = np.zeros
@@ -43,7 +43,7 @@ full_like = _like(np.full_like)
 
 def asarray(a: Any, dtype: Any = None, **kwargs: Any) -> Any:
     """numpy.asarray that leaves a traced value traced (cast to ``dtype`` if given)."""
-    if is_traced(a) or (isinstance(a, (list, tuple)) and is_traced(*a)):
+    if holds_tracer(a):
         value = as_value(a)
         return value if dtype is None or np.dtype(dtype) == value.dtype else value.astype(dtype)
     return np.asarray(a, dtype=dtype, **kwargs)
@@ -51,7 +51,7 @@ def asarray(a: Any, dtype: Any = None, **kwargs: Any) -> Any:
 
 def array(a: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
     """numpy.array that leaves a traced value traced (values are never shared in place)."""
-    if is_traced(a) or (isinstance(a, (list, tuple)) and is_traced(*a)):
+    if holds_tracer(a):
         return asarray(a, dtype=dtype)
     return np.array(a, dtype=dtype, copy=copy, **kwargs)
 

@@ -179,6 +179,9 @@ def _ratio(numerator: float, denominator: float, x: Any) -> Any:
 
 
 radians, degrees = deg2rad, rad2deg
+# NumPy 2's array-API spellings of the same ufuncs.
+acos, acosh, asin, asinh = arccos, arccosh, arcsin, arcsinh
+atan, atanh, atan2, pow = arctan, arctanh, arctan2, power
 
 
 def float_power(x: Any, y: Any) -> Any:

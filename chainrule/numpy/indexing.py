@@ -1,4 +1,5 @@
-"""chainrule.numpy's indexing: x[index], functional updates (x.at[index]), take, sort.
+"""chainrule.numpy's indexing: x[index], functional updates (x.at[index] and
+put_along_axis), take, sort.
 
 Indices are constants: integer and boolean index arrays carry no derivative and must
 be concrete (a traced value used as an index is a TypeError). Functions that only
@@ -27,6 +28,7 @@ __all__ = [
     "flatnonzero",
     "getitem",
     "nonzero",
+    "put_along_axis",
     "sort",
     "take",
     "take_along_axis",
@@ -258,16 +260,71 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
             f"{arr.ndim}; they must have the same number"
         )
     axis = normalize_one_axis(axis, arr.ndim, "take_along_axis")
-    # One index array per axis, broadcast together: aranges along the other axes.
+    return getitem(arr, _along_axis(arr.shape, indices, axis))
+
+
+def _along_axis(shape: tuple, indices: np.ndarray, axis: int) -> tuple:
+    """The index of ``indices`` along ``axis``: one array per axis, aranges on the others."""
     index = []
-    for dim, length in enumerate(arr.shape):
+    for dim, length in enumerate(shape):
         if dim == axis:
             index.append(indices)
         else:
-            shape = [1] * arr.ndim
-            shape[dim] = length
-            index.append(np.arange(length).reshape(shape))
-    return getitem(arr, tuple(index))
+            arange_shape = [1] * len(shape)
+            arange_shape[dim] = length
+            index.append(np.arange(length).reshape(arange_shape))
+    return tuple(index)
+
+
+def put_along_axis(arr: Any, indices: Any, values: Any, axis: Any, inplace: bool = True) -> Any:
+    """numpy.put_along_axis(arr, indices, values, axis), and its functional form.
+
+    NumPy's (``inplace=True``) writes into a plain ``arr`` and returns None; traced
+    arrays cannot be written to, so there it raises TypeError. With ``inplace=False``
+    (JAX's spelling) it returns the updated copy, differentiable in ``arr`` and
+    ``values``. Repeated indices: the last write wins, as in NumPy, and only that write
+    receives a derivative.
+
+    >>> import chainrule as cr
+    >>> f = lambda v: put_along_axis(np.zeros(3), np.array([0, 0]), v, 0, inplace=False)
+    >>> cr.jacrev(f)(np.array([1.0, 2.0]))
+    array([[0., 1.],
+           [0., 0.],
+           [0., 0.]])
+    """
+    _refuse_traced_index(indices, "put_along_axis")
+    if inplace:
+        if is_traced(arr, values):
+            which = "arr" if is_traced(arr) else "values"
+            raise TypeError(
+                f"chainrule.numpy.put_along_axis: {which} is traced, and NumPy's "
+                f"put_along_axis writes into arr in place, which would drop the derivative. "
+                f"Use the functional form cnp.put_along_axis(arr, indices, values, axis, "
+                f"inplace=False), which returns the updated copy."
+            )
+        return np.put_along_axis(arr, indices, values, axis)
+    if not is_traced(arr, values):
+        out = np.array(arr, copy=True)
+        np.put_along_axis(out, indices, values, axis)
+        return out
+    indices = _integer_indices(indices, "put_along_axis")
+    arr = as_value(arr)
+    shape = spec_of(arr).shape
+    if axis is None:
+        if indices.ndim != 1:
+            raise ValueError(
+                "chainrule.numpy.put_along_axis: with axis=None, indices must be 1-d (they "
+                f"index the flattened arr); got {indices.ndim} dimensions."
+            )
+        flat = IndexUpdater(ravel(arr))[indices].set(values)
+        return flat.reshape(shape)
+    if indices.ndim != len(shape):
+        raise ValueError(
+            f"chainrule.numpy.put_along_axis: indices have {indices.ndim} dimensions and arr "
+            f"{len(shape)}; they must have the same number"
+        )
+    axis = normalize_one_axis(axis, len(shape), "put_along_axis")
+    return IndexUpdater(arr)[_along_axis(shape, indices, axis)].set(values)
 
 
 def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kwargs: Any) -> Any:

@@ -464,6 +464,9 @@ def roll(a: Any, shift: Any, axis: Any = None) -> Any:
     return sh.roll_p(a, shift=tuple(s for _, s in moves), axis=tuple(ax for ax, _ in moves))
 
 
+# NumPy 2's array-API spellings.
+concat, permute_dims = concatenate, transpose
+
 __all__ = sorted(
     [
         name

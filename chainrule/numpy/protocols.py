@@ -24,8 +24,15 @@ _REDUCE_METHODS = {
     "minimum": "min",
     "logical_and": "all",
     "logical_or": "any",
+    "logaddexp": "logsumexp",
+    "logaddexp2": "logsumexp2",
 }
-_ACCUMULATE_METHODS = {"add": "cumsum", "multiply": "cumprod"}
+_ACCUMULATE_METHODS = {
+    "add": "cumsum",
+    "multiply": "cumprod",
+    "logaddexp": "logcumsumexp",
+    "logaddexp2": "logcumsumexp2",
+}
 
 # NumPy functions whose chainrule.numpy name differs.
 _FUNCTION_ALIASES = {"amax": "max", "amin": "min", "absolute": "abs", "around": "round"}

@@ -1,6 +1,7 @@
-"""Contraction primitives: matrix products (matmul) and Einstein summation (einsum).
+"""Contraction primitives: matrix products (matmul), Einstein summation (einsum) and the
+full 1-D convolution (convolve).
 
-Both are bilinear (multilinear for einsum): the tangent of the output is the sum over
+All three are bilinear (multilinear for einsum): the tangent of the output is the sum over
 inputs of the same product with one input replaced by its tangent, and each input's
 cotangent is the product of the output cotangent with the other inputs.
 """
@@ -15,7 +16,13 @@ from chainrule.core import Primitive, spec_of
 from chainrule.core.trace import Deferred
 from chainrule.primitives.declare import multilinear_jvp
 from chainrule.primitives.elementwise import multiply_p
-from chainrule.primitives.shape import broadcast_to_p, reshape_p, transpose_p
+from chainrule.primitives.shape import (
+    broadcast_to_p,
+    flip_p,
+    reshape_p,
+    slice_p,
+    transpose_p,
+)
 
 
 def swap_last_axes(x):
@@ -272,3 +279,43 @@ def _onto_diagonal(x_bar, distinct, target, size, subscripts):
 
 
 einsum_p = Primitive("einsum", _einsum_impl, jvp=_einsum_jvp, vjp=_einsum_vjp, family="contraction")
+
+
+# ---------------------------------------------------------------------------------------
+# The full convolution of two vectors, out[k] = sum_i a[i] v[k - i] (length N + M - 1):
+# bilinear, so d out = a_dot * v + a * v_dot. Its transposes are correlations:
+# a_bar[i] = sum_k out_bar[k] v[k - i], which is the full convolution of out_bar with v
+# reversed, read from position M - 1 on (and the same for v with a). Complex values are
+# never conjugated (the pairing is Re(sum(c * dz))).
+
+
+def _convolve_impl(a, v):
+    return np.convolve(a, v, mode="full")
+
+
+_convolve_jvp = multilinear_jvp(lambda: convolve_p)
+
+
+def _convolve_vjp(out_bar, primals, out, wanted):
+    a, v = primals
+    n, m = spec_of(a).shape[0], spec_of(v).shape[0]
+    a_bar = v_bar = None
+    if wanted[0]:
+        a_bar = slice_p(
+            convolve_p(out_bar, flip_p(v, axes=(0,))), start=m - 1, stop=m - 1 + n, axis=0
+        )
+    if wanted[1]:
+        v_bar = slice_p(
+            convolve_p(out_bar, flip_p(a, axes=(0,))), start=n - 1, stop=n - 1 + m, axis=0
+        )
+    return (a_bar, v_bar)
+
+
+convolve_p = Primitive(
+    "convolve",
+    _convolve_impl,
+    jvp=_convolve_jvp,
+    vjp=_convolve_vjp,
+    family="contraction",
+    saves=("inputs",),
+)

@@ -1,0 +1,1 @@
+"""autograd.scipy: chainrule.scipy's modules, SciPy's for names they lack."""

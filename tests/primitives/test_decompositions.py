@@ -1,0 +1,242 @@
+"""Rules of primitives/decompositions.py (cholesky, eigh, svd, qr, lu, eig) and of norms
+built on singular values, against central differences in both modes at second order.
+
+Eigen- and singular vectors are defined up to sign (phase), so the tables check
+functions of them that do not depend on it, as JAX's tests do: |V|, V diag(w) V^T,
+projectors, the polar factor U V^T.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matrices import SQUARE, MatrixCase
+
+import chainrule as cr
+import chainrule.numpy as cnp
+import chainrule.scipy.linalg as csl
+from chainrule.testing import check_grads
+
+linalg = cnp.linalg
+
+
+def _case(fn, structures, shape_sets, name="", **extra):
+    return MatrixCase(
+        fn,
+        name=name or fn.__name__,
+        structures=structures,
+        shape_sets=shape_sets,
+        example_shapes=shape_sets[0],
+        arity=len(structures),
+        **extra,
+    )
+
+
+def cholesky_upper(a):
+    return linalg.cholesky(a, upper=True)
+
+
+def eigenvectors_abs(a, UPLO="L"):
+    return cnp.abs(linalg.eigh(a, UPLO)[1])
+
+
+def eigh_reconstruction(a):
+    w, v = linalg.eigh(a)
+    return (v * w[..., None, :]) @ cnp.swapaxes(v, -1, -2)
+
+
+def eigenvector_projector(a):
+    v = linalg.eigh(a)[1][..., :, 0]
+    return v[..., :, None] * v[..., None, :]
+
+
+def symmetric_eigenvalues(a):
+    return linalg.eigvalsh((a + cnp.swapaxes(a, -1, -2)) / 2)
+
+
+def singular_values(a):
+    return linalg.svd(a, compute_uv=False)
+
+
+def left_singular_vectors_abs(a):
+    return cnp.abs(linalg.svd(a, full_matrices=False)[0])
+
+
+def right_singular_vectors_abs(a):
+    return cnp.abs(linalg.svd(a, full_matrices=False)[2])
+
+
+def polar_factor(a):
+    u, _, vh = linalg.svd(a, full_matrices=False)
+    return u @ vh
+
+
+def hermitian_svd_vectors(a):
+    u, s, vh = linalg.svd(a, hermitian=True)
+    return cnp.abs(u) + cnp.abs(vh) + s[..., None]
+
+
+def qr_q(a):
+    return linalg.qr(a)[0]
+
+
+def qr_r(a):
+    return linalg.qr(a)[1]
+
+
+def lu_lower(a):
+    return csl.lu(a)[1]
+
+
+def lu_upper(a):
+    return csl.lu(a)[2]
+
+
+def eigenvalues_real_part(a):
+    return cnp.real(linalg.eigvals(a))
+
+
+def eigenvalues_imaginary_part(a):
+    return cnp.imag(linalg.eigvals(a))
+
+
+def eig_vectors_abs(a):
+    return cnp.abs(linalg.eig(a)[1])
+
+
+RECTANGULAR = (((4, 3),), ((3, 4),), ((3, 3),), ((2, 3, 3),), ((1, 1),))
+TALL = (((4, 3),), ((3, 3),), ((2, 4, 3),), ((1, 1),))
+
+DECOMPOSITIONS = [
+    _case(linalg.cholesky, ("spd",), SQUARE),
+    _case(cholesky_upper, ("spd",), SQUARE),
+    _case(linalg.eigvalsh, ("spd",), SQUARE),
+    _case(symmetric_eigenvalues, ("plain",), SQUARE),
+    _case(eigenvectors_abs, ("spd",), SQUARE),
+    _case(
+        eigenvectors_abs, ("spd",), SQUARE[:1], name="eigenvectors_abs UPLO=U", params={"UPLO": "U"}
+    ),
+    _case(eigh_reconstruction, ("spd",), SQUARE),
+    _case(eigenvector_projector, ("spd",), SQUARE[:2]),
+    _case(singular_values, ("plain",), RECTANGULAR),
+    _case(left_singular_vectors_abs, ("plain",), RECTANGULAR),
+    _case(right_singular_vectors_abs, ("plain",), RECTANGULAR),
+    _case(polar_factor, ("plain",), RECTANGULAR),
+    _case(hermitian_svd_vectors, ("plain",), SQUARE),
+    _case(qr_q, ("plain",), TALL + (((3, 4),),)),
+    _case(qr_r, ("plain",), TALL + (((3, 4),), ((2, 3, 5),))),
+    _case(lu_lower, ("plain",), SQUARE),
+    _case(lu_upper, ("plain",), SQUARE),
+    _case(linalg.eigvals, ("real_spectrum",), SQUARE),
+    _case(eigenvalues_real_part, ("complex_spectrum",), ((((2, 2),), ((3, 3),), ((2, 4, 4),)))),
+    _case(eigenvalues_imaginary_part, ("complex_spectrum",), (((3, 3),), ((2, 4, 4),))),
+    _case(eig_vectors_abs, ("real_spectrum",), SQUARE),
+    _case(
+        eig_vectors_abs,
+        ("complex_spectrum",),
+        (((3, 3),), ((2, 4, 4),)),
+        name="eig_vectors_abs complex",
+    ),
+]
+
+NORMS = [
+    _case(linalg.norm, ("plain",), (((3,),), ((2, 3),), ((2, 2, 3),))),
+    *(
+        _case(
+            linalg.norm,
+            ("plain",),
+            (((3, 4),), ((4, 3),)),
+            name=f"norm ord={ord}",
+            params={"ord": ord},
+        )
+        for ord in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf)
+    ),
+    *(
+        _case(
+            linalg.norm,
+            ("plain",),
+            (((2, 3),),),
+            name=f"norm axis=1 ord={ord}",
+            params={"ord": ord, "axis": 1},
+        )
+        for ord in (None, 1, 3, 0.5, -1.5, np.inf)
+    ),
+    _case(
+        linalg.norm,
+        ("plain",),
+        (((2, 3, 4),),),
+        name="norm axis=(0, 2) ord=2 keepdims",
+        params={"ord": 2, "axis": (0, 2), "keepdims": True},
+    ),
+    _case(
+        linalg.vector_norm,
+        ("plain",),
+        (((2, 3),),),
+        name="vector_norm axis=(0, 1) ord=3",
+        params={"axis": (0, 1), "ord": 3},
+    ),
+    _case(
+        linalg.matrix_norm,
+        ("plain",),
+        (((2, 3, 4),),),
+        name="matrix_norm ord=nuc",
+        params={"ord": "nuc"},
+    ),
+    _case(linalg.cond, ("general",), (((3, 3),), ((2, 3, 3),))),
+    _case(linalg.cond, ("general",), (((3, 3),),), name="cond p=fro", params={"p": "fro"}),
+]
+
+_CHECKS = [check for case in DECOMPOSITIONS + NORMS for check in case.checks()]
+
+
+@pytest.mark.parametrize("case, shapes", _CHECKS, ids=lambda v: str(v))
+def test_decomposition_rules(case, shapes, rng):
+    tolerance = {} if case.tolerance is None else {"atol": case.tolerance, "rtol": case.tolerance}
+    check_grads(
+        case.call, case.sample_args(rng, shapes), order=2, modes=("fwd", "rev"), **tolerance
+    )
+
+
+def test_eigenvalue_gradient_is_finite_at_repeated_eigenvalues():
+    weights = np.array([1.0, 2.0, 3.0])
+    for point in (np.eye(3), np.diag([1.0, 1.0, 2.0])):
+        grad = cr.grad(lambda a: linalg.eigvalsh(a) @ weights)(point)
+        assert np.all(np.isfinite(grad))
+        np.testing.assert_allclose(np.trace(grad), weights.sum())  # d(sum w)/dA = I
+        jacobian = cr.jacfwd(linalg.eigvalsh)(point)
+        assert np.all(np.isfinite(jacobian))
+
+
+def test_eigenvectors_at_repeated_eigenvalues_give_nan_not_a_wrong_value():
+    # The documented caveat: a repeated eigenvalue's eigenvectors are not unique, so a
+    # direction that mixes them has no eigenvector derivative (inf / NaN) ...
+    point = np.diag([1.0, 1.0, 2.0])
+    mixing = np.zeros((3, 3))
+    mixing[1, 0] = 1.0
+    _, tangent = cr.jvp(lambda a: linalg.eigh(a)[1], (point,), (mixing,))
+    assert not np.all(np.isfinite(tangent))
+    # ... and even a function that does not depend on the choice (V diag(w) V^T) gets NaN
+    # where the limit inf * 0 would be needed: visible, never a silently wrong number.
+    for jacobian in (cr.jacrev, cr.jacfwd):
+        result = jacobian(eigh_reconstruction)(point)
+        assert np.isnan(result[0, 1, 1, 0])
+
+
+def test_singular_value_gradient_is_u_v_transpose(rng):
+    a = rng.standard_normal((4, 3))
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    np.testing.assert_allclose(cr.grad(lambda a: cnp.sum(singular_values(a)))(a), u @ vh)
+
+
+def test_nuclear_norm_gradient_at_repeated_singular_values_is_finite():
+    grad = cr.grad(lambda a: linalg.norm(a, "nuc"))(np.eye(3))
+    np.testing.assert_allclose(grad, np.eye(3), atol=1e-12)
+
+
+def test_cholesky_reads_only_the_lower_triangle(rng):
+    b = rng.standard_normal((3, 3))
+    a = b @ b.T + 3 * np.eye(3)
+    grad = cr.grad(lambda a: cnp.sum(linalg.cholesky(a) ** 2))(a)
+    assert np.all(np.triu(grad, 1) == 0)
+    grad_upper = cr.grad(lambda a: cnp.sum(cholesky_upper(a) ** 2))(a)
+    assert np.all(np.tril(grad_upper, -1) == 0)

@@ -1,0 +1,353 @@
+"""chainrule.scipy.special against SciPy: values and dtypes, the composites' derivatives,
+stability at extreme arguments, errors, dispatch of SciPy's own ufuncs on traced values,
+and the package's ImportError without SciPy."""
+
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.special as sc
+from assertions import raises_with
+from cases import SHAPES, Case
+
+import chainrule as cr
+import chainrule.scipy.special as csp
+from chainrule.testing import check_grads
+
+# name: (domain of every argument, number of arguments); each is csp.name and sc.name.
+ELEMENTWISE = {
+    "erf": ((-2, 2), 1),
+    "erfc": ((-2, 2), 1),
+    "erfinv": ((-0.9, 0.9), 1),
+    "erfcinv": ((0.1, 1.9), 1),
+    "erfcx": ((-2, 3), 1),
+    "ndtr": ((-3, 3), 1),
+    "ndtri": ((0.05, 0.95), 1),
+    "log_ndtr": ((-3, 3), 1),
+    "gamma": ((0.3, 4), 1),
+    "gammaln": ((0.3, 4), 1),
+    "digamma": ((0.3, 4), 1),
+    "psi": ((0.3, 4), 1),
+    "gammasgn": ((-2.5, 2.5), 1),
+    "i0": ((-3, 3), 1),
+    "i1": ((-3, 3), 1),
+    "i0e": ((-3, 3), 1),
+    "i1e": ((-3, 3), 1),
+    "expit": ((-5, 5), 1),
+    "log_expit": ((-5, 5), 1),
+    "logit": ((0.05, 0.95), 1),
+    "entr": ((0.0, 3), 1),
+    "beta": ((0.5, 3), 2),
+    "betaln": ((0.5, 3), 2),
+    "poch": ((0.5, 3), 2),
+    "xlogy": ((0.1, 3), 2),
+    "xlog1py": ((0.1, 3), 2),
+    "rel_entr": ((0.1, 3), 2),
+    "kl_div": ((0.1, 3), 2),
+    "gammainc": ((0.1, 3), 2),
+    "gammaincc": ((0.1, 3), 2),
+    "stdtr": ((0.5, 3), 2),
+    "betainc": ((0.1, 0.9), 3),
+}
+# Composites compute in a different order from SciPy's C code: equal to a few ulps.
+COMPOSITES = {"entr", "rel_entr", "kl_div"}
+
+
+def _sample(rng, domain, arity, dtype=np.float64, shape=(2, 3)):
+    return tuple(rng.uniform(*domain, size=shape).astype(dtype) for _ in range(arity))
+
+
+def _traced_value(function, args):
+    """function(*args) computed on traced values (the value a transform sees)."""
+    return cr.jvp(function, args, tuple(np.ones_like(a) for a in args))[0]
+
+
+# Functions differentiable in their last argument only (a, b, df have no closed form).
+LAST_ARGUMENT_ONLY = {"gammainc", "gammaincc", "stdtr", "betainc"}
+
+
+def _differentiable_part(name, args, module=csp):
+    """module.name as a function of the arguments it is differentiable in, and those."""
+    function = getattr(module, name)
+    if name in LAST_ARGUMENT_ONLY:
+        return (lambda x: function(*args[:-1], x)), args[-1:]
+    return function, args
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=str)
+@pytest.mark.parametrize("name", ELEMENTWISE, ids=str)
+def test_values_and_dtypes_match_scipy(name, dtype, rng):
+    domain, arity = ELEMENTWISE[name]
+    args = _sample(rng, domain, arity, dtype)
+    expected = getattr(sc, name)(*args)
+    plain = getattr(csp, name)(*args)
+    assert type(plain) is type(expected) and plain.dtype == expected.dtype
+    np.testing.assert_array_equal(plain, expected)
+    function, traced_args = _differentiable_part(name, args)
+    traced = _traced_value(function, traced_args)
+    assert traced.dtype == expected.dtype
+    if name in COMPOSITES:
+        np.testing.assert_allclose(traced, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
+    else:
+        np.testing.assert_array_equal(traced, expected)
+    if name != "gammasgn":
+        bars = cr.vjp(function, *traced_args)[1](np.ones_like(expected))
+        assert all(bar.dtype == dtype for bar in bars)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE, ids=str)
+def test_scipy_ufuncs_on_traced_values_dispatch_here(name, rng):
+    domain, arity = ELEMENTWISE[name]
+    args = _sample(rng, domain, arity)
+    scipy_function, traced_args = _differentiable_part(name, args, module=sc)
+    ours, _ = _differentiable_part(name, args)
+    tangents = _sample(rng, (-1, 1), len(traced_args))
+    out, tangent = cr.jvp(scipy_function, traced_args, tangents)
+    expected, expected_tangent = cr.jvp(ours, traced_args, tangents)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(tangent, expected_tangent)
+
+
+def test_orders_are_not_differentiable_and_may_be_arrays(rng):
+    x = rng.uniform(0.5, 3, size=(2, 3))
+    n = np.array([0, 1, 3])
+    for function, order in [(csp.polygamma, n), (csp.iv, n + 0.5), (csp.ive, n + 0.5)]:
+        _check_static_order(function, order, x)
+    # polygamma(n, x)' = polygamma(n + 1, x)
+    np.testing.assert_allclose(cr.grad(lambda x: csp.polygamma(2, x))(1.5), sc.polygamma(3, 1.5))
+
+
+def _check_static_order(function, order, x):
+    name = function.__name__
+    np.testing.assert_array_equal(
+        _traced_value(lambda x: function(order, x), (x,)), getattr(sc, name)(order, x)
+    )
+    check_grads(lambda x: function(order, x), (x,), order=2)
+    argument = "n" if name == "polygamma" else "v"
+    raises_with(
+        TypeError,
+        lambda: cr.grad(lambda v: function(v, 2.0))(1.0),
+        f"chainrule.scipy.special.{name}: {argument} is traced",
+        "no derivative",
+    )
+
+
+def test_shape_parameters_without_closed_form_derivatives_are_refused():
+    refused = [
+        (lambda a: csp.gammainc(a, 1.0), "gammainc", "a"),
+        (lambda a: csp.gammaincc(a, 1.0), "gammaincc", "a"),
+        (lambda a: csp.betainc(a, 2.0, 0.3), "betainc", "a"),
+        (lambda b: csp.betainc(2.0, b, 0.3), "betainc", "b"),
+        (lambda df: csp.stdtr(df, 0.3), "stdtr", "df"),
+    ]
+    for function, name, argument in refused:
+        for differentiate in (cr.grad, cr.jacfwd):
+            raises_with(
+                NotImplementedError,
+                lambda differentiate=differentiate, function=function: differentiate(function)(2.0),
+                f"chainrule.scipy.special.{name}",
+                f"with respect to {argument}",
+                "no closed form",
+            )
+
+
+def test_keywords_that_write_in_place_are_refused_on_traced_values():
+    raises_with(
+        TypeError,
+        lambda: cr.grad(lambda x: csp.erf(x, out=np.empty(())))(0.5),
+        "chainrule.scipy.special.erf",
+        "out",
+    )
+    value = _traced_value(lambda x: csp.erf(x, dtype=np.float32), (np.array([0.5]),))
+    assert value.dtype == np.float32
+
+
+def test_multigammaln(rng):
+    a = rng.uniform(2.5, 5, size=(2, 3))
+    np.testing.assert_allclose(
+        _traced_value(lambda a: csp.multigammaln(a, 3), (a,)), sc.multigammaln(a, 3), rtol=1e-15
+    )
+    check_grads(lambda a: csp.multigammaln(a, 4), (a,), order=2)
+    raises_with(
+        ValueError,
+        lambda: cr.grad(lambda a: csp.multigammaln(a, 5))(1.5),
+        "chainrule.scipy.special.multigammaln",
+        "a > (d - 1) / 2",
+    )
+    raises_with(TypeError, lambda: cr.grad(lambda d: csp.multigammaln(3.0, d))(2.0), "d is traced")
+
+
+# ---------------------------------------------------------------------------------------
+# Stability where SciPy is stable.
+
+
+def test_log_ndtr_derivative_in_the_tails():
+    derivative = cr.grad(csp.log_ndtr)
+    for x in (-30.0, -5.0, 5.0, 30.0):  # phi / ndtr, both representable here
+        expected = np.exp(-x * x / 2) / np.sqrt(2 * np.pi) / sc.ndtr(x)
+        np.testing.assert_allclose(derivative(x), expected, rtol=1e-13)
+    np.testing.assert_allclose(derivative(-1e5), 1e5 + 1e-5, rtol=1e-15)
+    assert derivative(40.0) == 0.0  # underflows, as phi(40) does
+    # second derivative -r (x + r), r = phi / ndtr: no underflow of r^2 at x = 30
+    second = cr.grad(derivative)
+    r = derivative(30.0)
+    np.testing.assert_allclose(second(30.0), -r * (30.0 + r), rtol=1e-12)
+    np.testing.assert_allclose(cr.jacfwd(derivative)(-30.0), second(-30.0), rtol=1e-13)
+
+
+def test_expit_and_logit_tails():
+    for x in (-800.0, 800.0):
+        for derivative in (cr.grad(csp.expit), cr.grad(cr.grad(csp.expit))):
+            assert derivative(x) == 0.0
+    # expit(x) expit(-x) keeps the slope where out (1 - out) would round to 0
+    np.testing.assert_allclose(cr.grad(csp.expit)(40.0), np.exp(-40.0), rtol=1e-14)
+    np.testing.assert_allclose(cr.grad(csp.log_expit)(-800.0), 1.0)
+    np.testing.assert_allclose(cr.grad(csp.logit)(0.5 + 1e-12), 4.0, rtol=1e-10)
+
+
+def test_xlogy_at_zero():
+    # xlogy(0, y) = 0 for every y; d/dy is exactly 0 there (zero-safe), d/dx = log(y):
+    # log(2) at y = 2, and at y = 0 the limit from inside the domain, -inf.
+    both = cr.grad(csp.xlogy, argnums=(0, 1))
+    assert csp.xlogy(0.0, 0.0) == 0.0 and _traced_value(csp.xlogy, (0.0, 0.0)) == 0.0
+    np.testing.assert_array_equal(both(0.0, 2.0), (np.log(2.0), 0.0))
+    np.testing.assert_array_equal(both(0.0, 0.0), (-np.inf, 0.0))
+    np.testing.assert_array_equal(cr.grad(csp.xlog1py, argnums=(0, 1))(0.0, -1.0), (-np.inf, 0.0))
+    # the mixed second derivative d2/dxdy = 1/y holds at x = 0 too
+    mixed = cr.grad(lambda y: cr.grad(csp.xlogy)(0.0, y))
+    np.testing.assert_allclose(mixed(2.0), 0.5)
+
+
+def test_entropies_at_the_edges_of_their_domains():
+    x = np.array([0.0, 0.0, 0.0, 1.0, -1.0, 1.0, np.nan, 0.0, 2.0])
+    y = np.array([0.0, 1.0, -1.0, 0.0, 1.0, np.nan, 1.0, np.nan, 2.0])
+    for name in ("rel_entr", "kl_div"):
+        expected = getattr(sc, name)(x, y)
+        with np.errstate(all="ignore"):
+            traced = _traced_value(getattr(csp, name), (x, y))
+        np.testing.assert_array_equal(traced, expected)
+        # at x = 0 < y: slope 0 in y, the one-sided -inf (rel_entr; kl_div adds -1) in x
+        slopes = cr.grad(getattr(csp, name), argnums=(0, 1))(0.0, 2.0)
+        np.testing.assert_array_equal(slopes, (-np.inf, 0.0 if name == "rel_entr" else 1.0))
+    points = np.array([-1.0, 0.0, 0.5, np.nan])
+    np.testing.assert_array_equal(_traced_value(csp.entr, (points,)), sc.entr(points))
+    assert cr.grad(csp.entr)(0.0) == np.inf  # -(log x + 1) from the right
+
+
+# ---------------------------------------------------------------------------------------
+# logsumexp, softmax, log_softmax.
+
+
+def _last_axis(a):
+    return -1 if np.ndim(a) else None  # a 0-d array has no axis -1 (in SciPy neither)
+
+
+LOG_SUM_EXP = [
+    Case(lambda a: csp.logsumexp(a), name="logsumexp"),
+    Case(lambda a: csp.logsumexp(a, axis=_last_axis(a), keepdims=True), name="logsumexp_keepdims"),
+    Case(lambda a: csp.softmax(a, axis=_last_axis(a)), name="softmax"),
+    Case(lambda a: csp.softmax(a), name="softmax_all_axes"),
+    Case(lambda a: csp.log_softmax(a, axis=_last_axis(a)), name="log_softmax"),
+    Case(lambda a: csp.log_softmax(a), name="log_softmax_all_axes"),
+    Case(lambda a: csp.logsumexp(a + 500.0), name="logsumexp_large"),
+]
+
+
+@pytest.mark.parametrize("case", LOG_SUM_EXP, ids=str)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_sums_of_exponentials_rules(case, shape, rng):
+    check_grads(case.call, case.sample_args(rng, [shape]), order=2)
+
+
+def test_logsumexp_weights_and_axes(rng):
+    a = rng.normal(size=(2, 3, 4))
+    b = rng.uniform(0.1, 2, size=(3, 1))
+    for axis in (None, 0, -1, (0, 2)):
+        function = lambda a, b, axis=axis: csp.logsumexp(a, axis=axis, b=b)
+        np.testing.assert_allclose(
+            _traced_value(function, (a, b)), sc.logsumexp(a, axis, b), rtol=1e-14
+        )
+        check_grads(function, (a, b), order=2)
+    # the gradient is the softmax
+    np.testing.assert_allclose(cr.grad(csp.logsumexp)(a), sc.softmax(a), rtol=1e-14)
+
+
+def test_logsumexp_signs(rng):
+    a = np.array([[1.0, 2.0, 0.5], [0.0, 0.3, -1.0]])
+    b = np.array([1.0, -1.0, 0.5])
+    out, sign = sc.logsumexp(a, axis=1, b=b, return_sign=True)
+    traced = _traced_value(lambda a: csp.logsumexp(a, axis=1, b=b, return_sign=True)[0], (a,))
+    np.testing.assert_allclose(traced, out, rtol=1e-14)
+    with_sign = cr.jvp(lambda a: csp.logsumexp(a, axis=1, b=b, return_sign=True), (a,), (a,))[0]
+    np.testing.assert_array_equal(with_sign[1], sign)
+    assert type(with_sign[1]) is np.ndarray  # the sign is a plain array
+    check_grads(lambda a, b: csp.logsumexp(a, axis=1, b=b, return_sign=True)[0], (a, b), order=2)
+    # a negative sum without return_sign is NaN, as in SciPy
+    np.testing.assert_array_equal(
+        _traced_value(lambda a: csp.logsumexp(a, axis=1, b=b), (a,)), sc.logsumexp(a, 1, b)
+    )
+
+
+EXTREMES = [
+    (np.array([-np.inf, 0.0, 1.0]), None),
+    (np.array([-np.inf, -np.inf]), None),
+    (np.array([1000.0, 1000.0, -1000.0]), None),
+    (np.array([1e308, 1e308]), None),
+    (np.array([0.0, -40.0]), None),  # log1p keeps the 4e-18 that 1 + s would lose
+    (np.array([np.inf, 1.0]), np.array([0.0, 1.0])),  # a zero weight hides an infinite term
+    (np.array([np.inf, 1.0]), None),
+    (np.array([np.nan, 1.0]), None),
+    (np.array([2.0, 1.0]), np.array([0.0, 0.0])),
+    (np.array([1.0, 1.0, 0.0]), np.array([1.0, -1.0, 1.0])),  # the largest terms cancel
+]
+
+
+@pytest.mark.parametrize("a, b", EXTREMES, ids=range(len(EXTREMES)))
+def test_logsumexp_extreme_values(a, b):
+    expected = sc.logsumexp(a, b=b)
+    np.testing.assert_array_equal(_traced_value(lambda a: csp.logsumexp(a, b=b), (a,)), expected)
+    gradient = cr.grad(lambda a: csp.logsumexp(a, b=b))(a)
+    if np.isfinite(expected):
+        # b exp(a) / sum(b exp(a)), shifted, with zero weights exactly 0
+        weights = np.ones_like(a) if b is None else b
+        shift = np.max(a[weights != 0])
+        terms = np.where(weights != 0, weights * np.exp(np.where(weights != 0, a, 0) - shift), 0)
+        np.testing.assert_allclose(gradient, terms / terms.sum(), rtol=1e-14)
+    else:
+        assert not np.isnan(gradient[np.isneginf(a)]).any()
+
+
+def test_softmax_and_log_softmax_of_large_logits():
+    x = np.array([1000.0, 0.0, -np.inf])
+    np.testing.assert_array_equal(_traced_value(csp.log_softmax, (x,)), sc.log_softmax(x))
+    np.testing.assert_array_equal(_traced_value(csp.softmax, (x,)), sc.softmax(x))
+    np.testing.assert_allclose(cr.grad(lambda x: csp.log_softmax(x)[1])(x), [-1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(cr.jacobian(csp.softmax)(x[:2]), np.zeros((2, 2)))
+
+
+def test_sums_of_exponentials_keep_float32(rng):
+    a = rng.normal(size=(2, 3)).astype(np.float32)
+    for function in (csp.logsumexp, csp.softmax, csp.log_softmax):
+        value = _traced_value(function, (a,))
+        assert value.dtype == function(a).dtype == np.float32
+        np.testing.assert_allclose(value, function(a), rtol=1e-6)
+        assert cr.grad(lambda a, function=function: function(a).sum())(a).dtype == np.float32
+    assert np.shape(_traced_value(csp.logsumexp, (np.float64(2.0),))) == ()
+
+
+_REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_import_without_scipy_names_the_extra():
+    for module in ("chainrule.scipy", "chainrule.scipy.stats"):
+        code = f"import sys; sys.modules['scipy'] = None; import {module}"
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=_REPOSITORY
+        )
+        assert result.returncode != 0
+        last_line = result.stderr.strip().splitlines()[-1]
+        assert last_line.startswith("ImportError: chainrule.scipy needs SciPy"), last_line
+        assert "pip install 'chainrule[scipy]'" in last_line
+        assert f"while importing {module})" in last_line
