@@ -82,8 +82,9 @@ def reached_primitives(function: Any) -> set[Primitive]:
         if id(value) in seen:
             continue
         seen.add(id(value))
-        if inspect.ismethod(value):
+        if inspect.ismethod(value):  # its function, and the object behind self.<method> calls
             stack.append(value.__func__)
+            stack.append(value.__self__)
             continue
         if isinstance(value, (classmethod, staticmethod)):
             stack.append(value.__func__)

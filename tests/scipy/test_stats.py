@@ -285,6 +285,14 @@ def test_multivariate_normal_errors():
         lambda: cr.grad(lambda x: logpdf(x, np.zeros(2), not_positive))(np.zeros(2)),
         "cov is not positive definite",
     )
+    for variances in (np.array([1.0, 0.0]), np.float64(-1.0)):
+        raises_with(
+            np.linalg.LinAlgError,
+            lambda variances=variances: cr.grad(lambda x: logpdf(x, np.zeros(2), variances))(
+                np.zeros(2)
+            ),
+            "cov is not positive definite",
+        )
     # allow_singular=True with a nonsingular cov is the ordinary density
     value = _traced_value(lambda x: logpdf(x, MEAN, COV, allow_singular=True), (np.ones(3),))
     np.testing.assert_allclose(value, ss.multivariate_normal.logpdf(np.ones(3), MEAN, COV))

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.stats
 
 import chainrule.numpy as cnp
-from chainrule.scipy.stats.arguments import as_float64, is_any_traced
+from chainrule.scipy.stats.arguments import as_float64, concrete, is_any_traced
 
 __all__ = ["multivariate_normal"]
 
@@ -62,6 +62,8 @@ class MultivariateNormalDistribution:
         points = cnp.reshape(deviation, (math.prod(leading), dim))
         if cnp.ndim(cov) < 2:  # a scalar or the diagonal: no factorisation needed
             variances = cov * np.ones(dim) if cnp.ndim(cov) == 0 else cov
+            if np.any(concrete(variances) <= 0):
+                raise _not_positive_definite(function)
             log_det = cnp.sum(cnp.log(variances))
             mahalanobis = cnp.sum(points**2 / variances, axis=-1)
         else:
@@ -73,15 +75,18 @@ class MultivariateNormalDistribution:
         return cnp.reshape(log_density, leading)
 
 
+def _not_positive_definite(function: str) -> np.linalg.LinAlgError:
+    return np.linalg.LinAlgError(
+        f"{function}: cov is not positive definite. A singular cov is supported only "
+        f"without traced arguments (in SciPy itself, with allow_singular=True)."
+    )
+
+
 def _cholesky(function: str, cov: Any) -> Any:
     try:
         return cnp.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
-        raise np.linalg.LinAlgError(
-            f"{function}: cov is not positive definite (its Cholesky factorisation failed). "
-            f"A singular cov is supported only without traced arguments (in SciPy itself, "
-            f"with allow_singular=True)."
-        ) from None
+        raise _not_positive_definite(function) from None
 
 
 def _parameters(function: str, mean: Any, cov: Any) -> tuple[int, Any, Any]:
