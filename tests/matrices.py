@@ -75,3 +75,16 @@ class MatrixCase(Case):
 
 
 SQUARE = (((3, 3),), ((2, 3, 3),), ((1, 1),))
+
+
+def matrix_case(fn, structures, shape_sets, name="", **extra) -> MatrixCase:
+    """A MatrixCase with one input per structure, registered at its first shape set."""
+    return MatrixCase(
+        fn,
+        name=name or fn.__name__,
+        structures=structures,
+        shape_sets=shape_sets,
+        example_shapes=shape_sets[0],
+        arity=len(structures),
+        **extra,
+    )

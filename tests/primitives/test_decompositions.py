@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matrices import SQUARE, MatrixCase
+from matrices import SQUARE, matrix_case
 
 import chainrule as cr
 import chainrule.numpy as cnp
@@ -18,18 +18,6 @@ import chainrule.scipy.linalg as csl
 from chainrule.testing import check_grads
 
 linalg = cnp.linalg
-
-
-def _case(fn, structures, shape_sets, name="", **extra):
-    return MatrixCase(
-        fn,
-        name=name or fn.__name__,
-        structures=structures,
-        shape_sets=shape_sets,
-        example_shapes=shape_sets[0],
-        arity=len(structures),
-        **extra,
-    )
 
 
 def cholesky_upper(a):
@@ -108,30 +96,32 @@ RECTANGULAR = (((4, 3),), ((3, 4),), ((3, 3),), ((2, 3, 3),), ((1, 1),))
 TALL = (((4, 3),), ((3, 3),), ((2, 4, 3),), ((1, 1),))
 
 DECOMPOSITIONS = [
-    _case(linalg.cholesky, ("spd",), SQUARE),
-    _case(cholesky_upper, ("spd",), SQUARE),
-    _case(linalg.eigvalsh, ("spd",), SQUARE),
-    _case(symmetric_eigenvalues, ("plain",), SQUARE),
-    _case(eigenvectors_abs, ("spd",), SQUARE),
-    _case(
+    matrix_case(linalg.cholesky, ("spd",), SQUARE),
+    matrix_case(cholesky_upper, ("spd",), SQUARE),
+    matrix_case(linalg.eigvalsh, ("spd",), SQUARE),
+    matrix_case(symmetric_eigenvalues, ("plain",), SQUARE),
+    matrix_case(eigenvectors_abs, ("spd",), SQUARE),
+    matrix_case(
         eigenvectors_abs, ("spd",), SQUARE[:1], name="eigenvectors_abs UPLO=U", params={"UPLO": "U"}
     ),
-    _case(eigh_reconstruction, ("spd",), SQUARE),
-    _case(eigenvector_projector, ("spd",), SQUARE[:2]),
-    _case(singular_values, ("plain",), RECTANGULAR),
-    _case(left_singular_vectors_abs, ("plain",), RECTANGULAR),
-    _case(right_singular_vectors_abs, ("plain",), RECTANGULAR),
-    _case(polar_factor, ("plain",), RECTANGULAR),
-    _case(hermitian_svd_vectors, ("plain",), SQUARE),
-    _case(qr_q, ("plain",), TALL + (((3, 4),),)),
-    _case(qr_r, ("plain",), TALL + (((3, 4),), ((2, 3, 5),))),
-    _case(lu_lower, ("plain",), SQUARE),
-    _case(lu_upper, ("plain",), SQUARE),
-    _case(linalg.eigvals, ("real_spectrum",), SQUARE),
-    _case(eigenvalues_real_part, ("complex_spectrum",), ((((2, 2),), ((3, 3),), ((2, 4, 4),)))),
-    _case(eigenvalues_imaginary_part, ("complex_spectrum",), (((3, 3),), ((2, 4, 4),))),
-    _case(eig_vectors_abs, ("real_spectrum",), SQUARE),
-    _case(
+    matrix_case(eigh_reconstruction, ("spd",), SQUARE),
+    matrix_case(eigenvector_projector, ("spd",), SQUARE[:2]),
+    matrix_case(singular_values, ("plain",), RECTANGULAR),
+    matrix_case(left_singular_vectors_abs, ("plain",), RECTANGULAR),
+    matrix_case(right_singular_vectors_abs, ("plain",), RECTANGULAR),
+    matrix_case(polar_factor, ("plain",), RECTANGULAR),
+    matrix_case(hermitian_svd_vectors, ("plain",), SQUARE),
+    matrix_case(qr_q, ("plain",), TALL + (((3, 4),),)),
+    matrix_case(qr_r, ("plain",), TALL + (((3, 4),), ((2, 3, 5),))),
+    matrix_case(lu_lower, ("plain",), SQUARE),
+    matrix_case(lu_upper, ("plain",), SQUARE),
+    matrix_case(linalg.eigvals, ("real_spectrum",), SQUARE),
+    matrix_case(
+        eigenvalues_real_part, ("complex_spectrum",), ((((2, 2),), ((3, 3),), ((2, 4, 4),)))
+    ),
+    matrix_case(eigenvalues_imaginary_part, ("complex_spectrum",), (((3, 3),), ((2, 4, 4),))),
+    matrix_case(eig_vectors_abs, ("real_spectrum",), SQUARE),
+    matrix_case(
         eig_vectors_abs,
         ("complex_spectrum",),
         (((3, 3),), ((2, 4, 4),)),
@@ -140,9 +130,9 @@ DECOMPOSITIONS = [
 ]
 
 NORMS = [
-    _case(linalg.norm, ("plain",), (((3,),), ((2, 3),), ((2, 2, 3),))),
+    matrix_case(linalg.norm, ("plain",), (((3,),), ((2, 3),), ((2, 2, 3),))),
     *(
-        _case(
+        matrix_case(
             linalg.norm,
             ("plain",),
             (((3, 4),), ((4, 3),)),
@@ -152,7 +142,7 @@ NORMS = [
         for ord in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf)
     ),
     *(
-        _case(
+        matrix_case(
             linalg.norm,
             ("plain",),
             (((2, 3),),),
@@ -161,29 +151,29 @@ NORMS = [
         )
         for ord in (None, 1, 3, 0.5, -1.5, np.inf)
     ),
-    _case(
+    matrix_case(
         linalg.norm,
         ("plain",),
         (((2, 3, 4),),),
         name="norm axis=(0, 2) ord=2 keepdims",
         params={"ord": 2, "axis": (0, 2), "keepdims": True},
     ),
-    _case(
+    matrix_case(
         linalg.vector_norm,
         ("plain",),
         (((2, 3),),),
         name="vector_norm axis=(0, 1) ord=3",
         params={"axis": (0, 1), "ord": 3},
     ),
-    _case(
+    matrix_case(
         linalg.matrix_norm,
         ("plain",),
         (((2, 3, 4),),),
         name="matrix_norm ord=nuc",
         params={"ord": "nuc"},
     ),
-    _case(linalg.cond, ("general",), (((3, 3),), ((2, 3, 3),))),
-    _case(linalg.cond, ("general",), (((3, 3),),), name="cond p=fro", params={"p": "fro"}),
+    matrix_case(linalg.cond, ("general",), (((3, 3),), ((2, 3, 3),))),
+    matrix_case(linalg.cond, ("general",), (((3, 3),),), name="cond p=fro", params={"p": "fro"}),
 ]
 
 _CHECKS = [check for case in DECOMPOSITIONS + NORMS for check in case.checks()]

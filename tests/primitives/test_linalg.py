@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matrices import SQUARE, MatrixCase
+from matrices import SQUARE, matrix_case
 
 import chainrule as cr
 import chainrule.numpy as cnp
@@ -36,18 +36,6 @@ def matrix_power(a, n):
     return linalg.matrix_power(a, n)
 
 
-def _case(fn, structures, shape_sets, name="", **extra):
-    return MatrixCase(
-        fn,
-        name=name or fn.__name__,
-        structures=structures,
-        shape_sets=shape_sets,
-        example_shapes=shape_sets[0],
-        arity=len(structures),
-        **extra,
-    )
-
-
 SOLVE_SHAPES = (
     ((3, 3), (3,)),
     ((3, 3), (3, 2)),
@@ -58,28 +46,30 @@ SOLVE_SHAPES = (
 )
 
 SOLVERS = [
-    _case(linalg.solve, ("general", "plain"), SOLVE_SHAPES),
-    _case(linalg.inv, ("general",), SQUARE),
-    _case(linalg.pinv, ("general",), (((4, 3),), ((3, 4),), ((2, 3, 3),), ((1, 1),))),
-    _case(linalg.det, ("general",), SQUARE),
-    _case(logabsdet, ("general",), SQUARE),
-    _case(lstsq_solution, ("plain", "plain"), (((4, 3), (4,)), ((4, 3), (4, 2)), ((3, 4), (3,)))),
-    _case(lstsq_residuals, ("plain", "plain"), (((4, 3), (4,)), ((5, 2), (5, 3)))),
-    _case(linalg.tensorinv, ("plain",), (((2, 3, 6),),), params={"ind": 2}),
-    _case(linalg.tensorsolve, ("plain", "plain"), (((6, 2, 3), (6,)),)),
-    _case(
+    matrix_case(linalg.solve, ("general", "plain"), SOLVE_SHAPES),
+    matrix_case(linalg.inv, ("general",), SQUARE),
+    matrix_case(linalg.pinv, ("general",), (((4, 3),), ((3, 4),), ((2, 3, 3),), ((1, 1),))),
+    matrix_case(linalg.det, ("general",), SQUARE),
+    matrix_case(logabsdet, ("general",), SQUARE),
+    matrix_case(
+        lstsq_solution, ("plain", "plain"), (((4, 3), (4,)), ((4, 3), (4, 2)), ((3, 4), (3,)))
+    ),
+    matrix_case(lstsq_residuals, ("plain", "plain"), (((4, 3), (4,)), ((5, 2), (5, 3)))),
+    matrix_case(linalg.tensorinv, ("plain",), (((2, 3, 6),),), params={"ind": 2}),
+    matrix_case(linalg.tensorsolve, ("plain", "plain"), (((6, 2, 3), (6,)),)),
+    matrix_case(
         matrix_power,
         ("general",),
         (((3, 3),), ((2, 3, 3),)),
         name="matrix_power 3",
         params={"n": 3},
     ),
-    _case(matrix_power, ("general",), (((3, 3),),), name="matrix_power -2", params={"n": -2}),
+    matrix_case(matrix_power, ("general",), (((3, 3),),), name="matrix_power -2", params={"n": -2}),
 ]
 
 TRIANGULAR_SHAPES = (((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)), ((1, 1), (1,)))
 TRIANGULAR_SOLVES = [
-    _case(
+    matrix_case(
         triangular_solve,
         ("general", "plain"),
         TRIANGULAR_SHAPES,
@@ -96,9 +86,9 @@ TRIANGULAR_SOLVES = [
 ]
 
 MATRIX_FUNCTIONS = [
-    _case(csl.expm, ("small",), SQUARE),
-    _case(csl.sqrtm, ("spd",), SQUARE),
-    _case(
+    matrix_case(csl.expm, ("small",), SQUARE),
+    matrix_case(csl.sqrtm, ("spd",), SQUARE),
+    matrix_case(
         csl.solve_sylvester,
         ("general", "general", "plain"),
         (((3, 3), (2, 2), (3, 2)), ((2, 2, 2), (2, 2), (2, 2, 2))),
