@@ -1,8 +1,8 @@
 """chainrule.numpy.linalg: numpy.linalg's functions, differentiable, batched like NumPy.
 
 Without traced arguments each function calls numpy.linalg itself. With them it applies
-the primitives of chainrule/primitives/linalg.py and decompositions.py, or composes
-them. Functions that read one triangle of a symmetric matrix (cholesky, eigh,
+the primitives of chainrule/primitives/linalg.py, factorizations.py and spectral.py, or
+composes them. Functions that read one triangle of a symmetric matrix (cholesky, eigh,
 eigvalsh) have the derivative of exactly that: the other triangle gets none. The
 rules and their caveats (repeated eigenvalues, SVD signs, QR shapes) are described in
 docs/linalg.md. Norms (norms.py) and products (matrix_products.py) are re-exported here.
@@ -35,8 +35,9 @@ from chainrule.numpy.matrix_products import (
 )
 from chainrule.numpy.norms import cond, matrix_norm, norm, vector_norm
 from chainrule.numpy.reductions import sum as _sum
-from chainrule.primitives import decompositions as dec
+from chainrule.primitives import factorizations as fac
 from chainrule.primitives import linalg as la
+from chainrule.primitives import spectral
 
 __all__ = [
     "LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
@@ -207,7 +208,7 @@ def cholesky(a: Any, /, *, upper: bool = False) -> Any:
         return np.linalg.cholesky(a, upper=upper)
     a = _stack_of_matrices(a, "cholesky")
     _real_only(a, "cholesky")
-    factor = dec.cholesky_p(symmetric_from_triangle(a, lower=not upper))
+    factor = fac.cholesky_p(symmetric_from_triangle(a, lower=not upper))
     return swapaxes(factor, -1, -2) if upper else factor
 
 
@@ -224,7 +225,7 @@ def eigh(a: Any, UPLO: str = "L") -> Any:
         raise ValueError("chainrule.numpy.linalg.eigh: UPLO argument must be 'L' or 'U'")
     a = _stack_of_matrices(a, "eigh")
     _real_only(a, "eigh")
-    return _EighResult(*dec.eigh_p(symmetric_from_triangle(a, lower=UPLO == "L"), uplo=UPLO))
+    return _EighResult(*spectral.eigh_p(symmetric_from_triangle(a, lower=UPLO == "L"), uplo=UPLO))
 
 
 def eig(a: Any) -> Any:
@@ -237,7 +238,7 @@ def eig(a: Any) -> Any:
     """
     if not is_traced(a):
         return np.linalg.eig(a)
-    return _EigResult(*dec.eig_p(_stack_of_matrices(a, "eig")))
+    return _EigResult(*spectral.eig_p(_stack_of_matrices(a, "eig")))
 
 
 def eigvals(a: Any) -> Any:
@@ -274,12 +275,12 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
             "matrix: the extra singular vectors are not unique and have no derivative. "
             "Use full_matrices=False (or compute_uv=False for the singular values)."
         )
-    u, s, vh = dec.svd_p(a)
+    u, s, vh = spectral.svd_p(a)
     return _SVDResult(u, s, vh) if compute_uv else s
 
 
 def _hermitian_svd(a: Any, compute_uv: bool) -> Any:
-    w, v = dec.eigh_p(symmetric_from_triangle(a, lower=True), uplo="L")
+    w, v = spectral.eigh_p(symmetric_from_triangle(a, lower=True), uplo="L")
     s = _abs(w)
     if not compute_uv:
         return take_along_axis(s, np.argsort(np.asarray(_concrete(s)))[..., ::-1], axis=-1)
@@ -320,9 +321,9 @@ def qr(a: Any, mode: str = "reduced") -> Any:
             "where it equals 'reduced': the extra columns of Q are not unique)"
         )
     if m >= n:
-        q, r = dec.qr_p(a)
+        q, r = fac.qr_p(a)
     else:
-        q, r_square = dec.qr_p(a[..., :, :m])
+        q, r_square = fac.qr_p(a[..., :, :m])
         r = concatenate([r_square, matmul(swapaxes(q, -1, -2), a[..., :, m:])], axis=-1)
     return r if mode == "r" else _QRResult(q, r)
 

@@ -21,8 +21,8 @@ from chainrule.numpy.manipulation import moveaxis, reshape
 from chainrule.numpy.reductions import max as _max
 from chainrule.numpy.reductions import min as _min
 from chainrule.numpy.reductions import sum as _sum
-from chainrule.primitives import decompositions as dec
 from chainrule.primitives import linalg as la
+from chainrule.primitives import spectral
 
 __all__ = ["cond", "matrix_norm", "norm", "vector_norm"]
 
@@ -58,7 +58,7 @@ def _singular_values(x: Any, row_axis: int, col_axis: int) -> Any:
             "chainrule.numpy.linalg.norm: norms from singular values (ord 2, -2, 'nuc') of "
             "complex traced matrices are not supported yet"
         )
-    return dec.svd_p(moveaxis(x, (row_axis, col_axis), (-2, -1)))[1]
+    return spectral.svd_p(moveaxis(x, (row_axis, col_axis), (-2, -1)))[1]
 
 
 def _matrix_norm(x: Any, ord: Any, row_axis: int, col_axis: int) -> Any:

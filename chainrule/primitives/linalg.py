@@ -6,8 +6,8 @@ batch that broadcasts as in NumPy, and the sweeps un-broadcast. Right-hand sides
 always stacks of matrices here (chainrule.numpy.linalg turns vectors into columns).
 Complex inputs: the rules below are holomorphic (plain transposes, never conjugates),
 except slogdet's (real and imaginary parts of a trace) and `pinv_p`'s, which is for
-real matrices only. Decompositions (cholesky, eigh, svd, qr, lu, eig) are in
-`decompositions.py`.
+real matrices only. Decompositions are in `factorizations.py` (cholesky, qr,
+lu) and `spectral.py` (eigh, svd, eig); shared helpers in `matrix_parts.py`.
 """
 
 from __future__ import annotations
@@ -20,45 +20,13 @@ from chainrule.core import Primitive, spec_of
 from chainrule.primitives.contraction import matmul_p, swap_last_axes
 from chainrule.primitives.declare import zeros_for
 from chainrule.primitives.elementwise import imag_p, multiply_p, real_p
-from chainrule.primitives.reductions import sum_p
-from chainrule.primitives.shape import concatenate_p, diagonal_p, reshape_p, slice_p
-
-# ---------------------------------------------------------------------------------------
-# Helpers on stacks of matrices, shared with decompositions.py.
-
-
-def matrix_trace(x):
-    """The trace of each matrix of a stack: sum of the diagonal of the last two axes."""
-    ndim = len(spec_of(x).shape)
-    return sum_p(
-        diagonal_p(x, offset=0, axis1=ndim - 2, axis2=ndim - 1), axis=(ndim - 2,), keepdims=False
-    )
-
-
-def as_matrix_scalars(x):
-    """A stack of scalars (shape ``batch``) reshaped to ``batch + (1, 1)``, to scale matrices."""
-    return reshape_p(x, shape=spec_of(x).shape + (1, 1))
-
-
-def pair_sum(x, y):
-    """sum(x * y) over the last two axes: the pairing <x, y> of two stacks of matrices."""
-    ndim = max(len(spec_of(x).shape), len(spec_of(y).shape))
-    return sum_p(multiply_p(x, y), axis=(ndim - 2, ndim - 1), keepdims=False)
-
-
-def triangle_mask(spec, *, lower: bool, diagonal: float = 1.0) -> np.ndarray:
-    """The 0/1 mask of a triangle of ``spec``'s matrices, ``diagonal`` on the diagonal."""
-    rows, cols = spec.shape[-2:]
-    strict = np.tri(rows, cols, -1, dtype=spec.dtype)
-    if not lower:
-        strict = np.ones((rows, cols), spec.dtype) - np.tri(rows, cols, 0, dtype=spec.dtype)
-    return strict + diagonal * np.eye(rows, cols, dtype=spec.dtype)
-
-
-def keep_triangle(x, *, lower: bool, diagonal: float = 1.0):
-    """``x`` with the other triangle zeroed (a constant mask, so linear and differentiable)."""
-    return multiply_p(x, triangle_mask(spec_of(x), lower=lower, diagonal=diagonal))
-
+from chainrule.primitives.matrix_parts import (
+    as_matrix_scalars,
+    keep_triangle,
+    matrix_trace,
+    pair_sum,
+)
+from chainrule.primitives.shape import concatenate_p, slice_p
 
 # ---------------------------------------------------------------------------------------
 # Triangular solve: op(A) X = B with A triangular, op(A) = A or A^T. Only the triangle

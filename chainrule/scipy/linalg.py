@@ -1,8 +1,8 @@
 """chainrule.scipy.linalg: scipy.linalg's solvers, factorizations and matrix functions.
 
 Without traced arguments each function calls SciPy itself. With them it applies the
-primitives of chainrule/primitives/linalg.py and decompositions.py (triangular solve,
-Cholesky, LU, expm, sqrtm, Sylvester) or composes them. Like SciPy, functions that read
+primitives of chainrule/primitives/linalg.py and factorizations.py (triangular
+solve, Cholesky, LU, expm, sqrtm, Sylvester) or composes them. Like SciPy, functions that read
 one triangle of a matrix differentiate only that triangle. Keywords that only tune
 SciPy's memory use (overwrite_*, check_finite) are accepted and have no effect on
 traced values. docs/linalg.md has the rules.
@@ -21,7 +21,7 @@ from chainrule.numpy.arguments import is_traced
 from chainrule.numpy.diagonals import tril, triu
 from chainrule.numpy.linalg import symmetric_from_triangle
 from chainrule.numpy.manipulation import reshape, swapaxes
-from chainrule.primitives import decompositions as dec
+from chainrule.primitives import factorizations as fac
 from chainrule.primitives import linalg as la
 
 __all__ = [
@@ -127,7 +127,7 @@ def cholesky(
         return scipy.linalg.cholesky(a, lower, overwrite_a, check_finite)
     a = _square(a, "cholesky")
     _real_only(a, "cholesky")
-    factor = dec.cholesky_p(symmetric_from_triangle(a, bool(lower)))
+    factor = fac.cholesky_p(symmetric_from_triangle(a, bool(lower)))
     return factor if lower else swapaxes(factor, -1, -2)
 
 
@@ -251,7 +251,7 @@ def lu(
         return scipy.linalg.lu(a, permute_l, overwrite_a, check_finite, p_indices)
     a = _square(a, "lu")
     _real_only(a, "lu")
-    p, l_factor, u = dec.lu_p(a)
+    p, l_factor, u = fac.lu_p(a)
     p = _concrete(p)  # piecewise constant: a plain array
     if permute_l:
         return p @ l_factor, u

@@ -1,5 +1,6 @@
-"""Rules of primitives/decompositions.py (cholesky, eigh, svd, qr, lu, eig) and of norms
-built on singular values, against central differences in both modes at second order.
+"""Rules of primitives/factorizations.py (cholesky, qr, lu) and spectral.py (eigh, svd,
+eig) and of norms built on singular values, against central differences in both modes
+at second order.
 
 Eigen- and singular vectors are defined up to sign (phase), so the tables check
 functions of them that do not depend on it, as JAX's tests do: |V|, V diag(w) V^T,
