@@ -17,10 +17,12 @@ from chainrule.numpy.creation import *  # noqa: F401,F403
 from chainrule.numpy.cumulative import *  # noqa: F401,F403
 from chainrule.numpy.differences import *  # noqa: F401,F403
 from chainrule.numpy.elementwise import *  # noqa: F401,F403
+from chainrule.numpy.index_tricks import *  # noqa: F401,F403
 from chainrule.numpy.indexing import *  # noqa: F401,F403
 from chainrule.numpy.interpolation import *  # noqa: F401,F403
 from chainrule.numpy.logaddexp_reductions import *  # noqa: F401,F403
 from chainrule.numpy.manipulation import *  # noqa: F401,F403
+from chainrule.numpy.nan_reductions import *  # noqa: F401,F403
 from chainrule.numpy.polynomials import *  # noqa: F401,F403
 from chainrule.numpy.products import *  # noqa: F401,F403
 from chainrule.numpy.rearranging import *  # noqa: F401,F403

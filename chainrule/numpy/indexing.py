@@ -28,6 +28,7 @@ __all__ = [
     "flatnonzero",
     "getitem",
     "nonzero",
+    "partition",
     "put_along_axis",
     "sort",
     "take",
@@ -349,6 +350,24 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kwargs: 
 def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, **kwargs: Any) -> Any:
     """numpy.argsort; a plain integer array (orderings carry no derivative)."""
     return np.argsort(_positions(a), axis=axis, kind=kind, order=order, **kwargs)
+
+
+def partition(a: Any, kth: Any, axis: Any = -1, kind: str = "introselect", order: Any = None):
+    """Differentiable numpy.partition: ``a`` gathered in the order of NumPy's argpartition.
+
+    The elements at ``kth`` are where a full sort puts them, smaller ones before and
+    larger ones after (in no particular order, NumPy's). Each output element's derivative
+    is that of the input element put there, as for sort.
+    """
+    if not is_traced(a):
+        return np.partition(a, kth, axis=axis, kind=kind, order=order)
+    if order is not None:
+        raise TypeError("chainrule.numpy.partition: order= (structured arrays) is not supported")
+    a = as_value(a)
+    if axis is None:
+        a, axis = ravel(a), 0
+    positions = np.argpartition(_positions(a), kth, axis=axis, kind=kind)
+    return take_along_axis(a, positions, axis=axis)
 
 
 def nonzero(a: Any) -> tuple:

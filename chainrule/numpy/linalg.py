@@ -19,7 +19,9 @@ from chainrule.numpy.arguments import is_traced
 from chainrule.numpy.contraction import matmul
 from chainrule.numpy.diagonals import tril, triu
 from chainrule.numpy.elementwise import abs as _abs
-from chainrule.numpy.elementwise import sign as _sign
+from chainrule.numpy.elementwise import conj as _conj
+from chainrule.numpy.elementwise import imag as _imag
+from chainrule.numpy.elementwise import real as _real
 from chainrule.numpy.indexing import take_along_axis
 from chainrule.numpy.manipulation import concatenate, reshape, swapaxes
 from chainrule.numpy.matrix_products import (
@@ -85,15 +87,22 @@ def _real_only(a: Any, function: str) -> None:
         )
 
 
-def symmetric_from_triangle(a: Any, lower: bool) -> Any:
-    """The symmetric matrix LAPACK sees when it reads only the lower (upper) triangle of a.
+def symmetric_from_triangle(a: Any, lower: bool, hermitian: bool = False) -> Any:
+    """The symmetric (Hermitian) matrix LAPACK sees when it reads one triangle of a.
 
     Differentiating through it gives the other triangle no derivative, as LAPACK reads
     none of it (used by cholesky, eigh and SciPy's functions that read one triangle).
+    With ``hermitian`` and complex ``a`` the mirrored triangle is conjugated and the
+    diagonal's imaginary part dropped, as LAPACK's Hermitian routines do, so that part
+    has no derivative either.
     """
-    if lower:
-        return tril(a) + swapaxes(tril(a, -1), -1, -2)
-    return triu(a) + swapaxes(triu(a, 1), -1, -2)
+    strict = tril(a, -1) if lower else triu(a, 1)
+    mirrored = swapaxes(strict, -1, -2)
+    if not (hermitian and a.dtype.kind == "c"):
+        return (tril(a) if lower else triu(a)) + mirrored
+    diagonal_part = tril(triu(a))
+    real_diagonal = diagonal_part - 1j * _imag(diagonal_part)
+    return strict + real_diagonal + _conj(mirrored)
 
 
 def solve(a: Any, b: Any) -> Any:
@@ -156,17 +165,16 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = np._
     """Differentiable numpy.linalg.pinv(a, rcond=None, hermitian=False, *, rtol).
 
     The derivative is that of the pseudo-inverse at constant rank (Golub and Pereyra);
-    where singular values cross the cutoff the pseudo-inverse jumps and has none.
-    Real inputs only.
+    where singular values cross the cutoff the pseudo-inverse jumps and has none. Real
+    and complex inputs; ``hermitian`` reads the lower triangle, as NumPy does.
     """
     if not is_traced(a):
         kwargs = {} if rtol is np._NoValue else {"rtol": rtol}
         return np.linalg.pinv(a, rcond=rcond, hermitian=hermitian, **kwargs)
     a = _stack_of_matrices(a, "pinv", square=False)
-    _real_only(a, "pinv")
     cutoff = _pinv_cutoff(rcond, rtol, a.shape)
     if hermitian:
-        a = symmetric_from_triangle(_stack_of_matrices(a, "pinv"), lower=True)
+        a = symmetric_from_triangle(_stack_of_matrices(a, "pinv"), lower=True, hermitian=True)
     return la.pinv_p(a, rcond=cutoff, hermitian=bool(hermitian))
 
 
@@ -202,30 +210,32 @@ def cholesky(a: Any, /, *, upper: bool = False) -> Any:
     """Differentiable numpy.linalg.cholesky(a, upper=False), reading one triangle like NumPy.
 
     Only the lower triangle (the upper one when ``upper``) is read, so only it gets a
-    derivative. Real inputs.
+    derivative; for complex ``a`` that triangle is the Hermitian matrix's (its
+    diagonal's imaginary part is not read), and ``upper`` returns L^H.
     """
     if not is_traced(a):
         return np.linalg.cholesky(a, upper=upper)
     a = _stack_of_matrices(a, "cholesky")
-    _real_only(a, "cholesky")
-    factor = fac.cholesky_p(symmetric_from_triangle(a, lower=not upper))
-    return swapaxes(factor, -1, -2) if upper else factor
+    factor = fac.cholesky_p(symmetric_from_triangle(a, lower=not upper, hermitian=True))
+    return _conj(swapaxes(factor, -1, -2)) if upper else factor
 
 
 def eigh(a: Any, UPLO: str = "L") -> Any:
     """Differentiable numpy.linalg.eigh(a, UPLO='L'): eigenvalues (ascending), eigenvectors.
 
-    Reads the triangle UPLO names, as NumPy does. Eigenvalue derivatives are always
-    finite; eigenvector derivatives divide by eigenvalue gaps (docs/linalg.md).
-    Real symmetric inputs.
+    Reads the triangle UPLO names, as NumPy does (for complex ``a``, Hermitian: the
+    diagonal's imaginary part is not read). Eigenvalue derivatives are always finite;
+    eigenvector derivatives divide by eigenvalue gaps, and complex eigenvectors are right
+    for functions that do not depend on each column's phase (docs/linalg.md).
     """
     if not is_traced(a):
         return np.linalg.eigh(a, UPLO=UPLO)
     if UPLO not in ("L", "U"):
         raise ValueError("chainrule.numpy.linalg.eigh: UPLO argument must be 'L' or 'U'")
     a = _stack_of_matrices(a, "eigh")
-    _real_only(a, "eigh")
-    return _EighResult(*spectral.eigh_p(symmetric_from_triangle(a, lower=UPLO == "L"), uplo=UPLO))
+    return _EighResult(
+        *spectral.eigh_p(symmetric_from_triangle(a, lower=UPLO == "L", hermitian=True), uplo=UPLO)
+    )
 
 
 def eig(a: Any) -> Any:
@@ -260,13 +270,13 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
 
     On traced rectangular matrices with ``compute_uv``, ``full_matrices=True`` is refused:
     the extra columns are not unique, so they have no derivative. Singular values alone
-    always have one; singular vectors divide by gaps between singular values.
-    ``hermitian=True`` follows NumPy (eigh, then |w| sorted descending). Real inputs.
+    always have one; singular vectors divide by gaps between singular values, and complex
+    ones are right for functions that do not depend on the phase of each pair (u_i, v_i)
+    (docs/linalg.md). ``hermitian=True`` follows NumPy (eigh, then |w| sorted descending).
     """
     if not is_traced(a):
         return np.linalg.svd(a, full_matrices, compute_uv, hermitian)
     a = _stack_of_matrices(a, "svd", square=bool(hermitian))
-    _real_only(a, "svd")
     if hermitian:
         return _hermitian_svd(a, compute_uv)
     if compute_uv and full_matrices and a.shape[-1] != a.shape[-2]:
@@ -280,14 +290,18 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
 
 
 def _hermitian_svd(a: Any, compute_uv: bool) -> Any:
-    w, v = spectral.eigh_p(symmetric_from_triangle(a, lower=True), uplo="L")
+    w, v = spectral.eigh_p(symmetric_from_triangle(a, lower=True, hermitian=True), uplo="L")
     s = _abs(w)
     if not compute_uv:
         return take_along_axis(s, np.argsort(np.asarray(_concrete(s)))[..., ::-1], axis=-1)
     order = np.argsort(np.asarray(_concrete(s)))[..., ::-1]
-    signs = _sign(w)
+    # The eigenvalues' signs move into V, +1 for a zero eigenvalue as in NumPy; a sign has
+    # no derivative, so it is a plain array.
+    signs = np.copysign(1.0, np.asarray(_concrete(w))).astype(w.dtype)
     u = take_along_axis(v, order[..., None, :], axis=-1)
-    vh = swapaxes(u * take_along_axis(signs, order, axis=-1)[..., None, :], -1, -2)
+    vh = swapaxes(u * np.take_along_axis(signs, order, axis=-1)[..., None, :], -1, -2)
+    if vh.dtype.kind == "c":
+        vh = _conj(vh)
     return _SVDResult(u, take_along_axis(s, order, axis=-1), vh)
 
 
@@ -306,13 +320,13 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     """Differentiable numpy.linalg.qr(a, mode='reduced'), modes 'reduced', 'r', 'complete'.
 
     For m >= n the rule is that of the reduced QR (R invertible); for m < n the first m
-    columns are factored and R's remaining columns are Q^T times the rest. 'complete'
-    is accepted where it equals 'reduced' (m <= n). Real inputs.
+    columns are factored and R's remaining columns are Q^H times the rest. 'complete'
+    is accepted where it equals 'reduced' (m <= n). Complex ``a``: R's diagonal is real
+    (LAPACK's), and the derivative keeps it real with its signs fixed.
     """
     if not is_traced(a):
         return np.linalg.qr(a, mode=mode)
     a = _stack_of_matrices(a, "qr", square=False)
-    _real_only(a, "qr")
     m, n = a.shape[-2:]
     if mode not in ("reduced", "r", "complete") or (mode == "complete" and m > n):
         raise ValueError(
@@ -324,7 +338,7 @@ def qr(a: Any, mode: str = "reduced") -> Any:
         q, r = fac.qr_p(a)
     else:
         q, r_square = fac.qr_p(a[..., :, :m])
-        r = concatenate([r_square, matmul(swapaxes(q, -1, -2), a[..., :, m:])], axis=-1)
+        r = concatenate([r_square, matmul(_conj(swapaxes(q, -1, -2)), a[..., :, m:])], axis=-1)
     return r if mode == "r" else _QRResult(q, r)
 
 
@@ -332,13 +346,12 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     """Differentiable numpy.linalg.lstsq(a, b, rcond=None): (x, residuals, rank, s).
 
     x = pinv(a) @ b with NumPy's cutoff (rcond * largest singular value, default
-    eps * max(M, N)); x, the residuals and s carry derivatives, at constant rank.
-    Real inputs.
+    eps * max(M, N)); x, the residuals and s carry derivatives, at constant rank. Real
+    and complex inputs (the residuals are sums of |b - a x|^2, real, as in NumPy).
     """
     if not is_traced(a, b):
         return np.linalg.lstsq(a, b, rcond=rcond)
     a, b = _operand(a), _operand(b)
-    _real_only(a, "lstsq")
     if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
         raise LinAlgError(
             f"chainrule.numpy.linalg.lstsq: a must be 2-D (M, N) and b (M,) or (M, K); got "
@@ -349,10 +362,14 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     rank = np.linalg.lstsq(_concrete(a), _concrete(b), rcond=cutoff)[2]
     x = matmul(la.pinv_p(a, rcond=float(cutoff), hermitian=False), b)
     if rank < n or m <= n:
-        residuals = np.empty((0,), np.result_type(a, b))
+        residuals = np.empty((0,), np.finfo(np.result_type(a, b)).dtype)
     else:
         difference = b - matmul(a, x)
-        residuals = reshape(_sum(difference * difference, axis=0), (-1,))
+        if difference.dtype.kind == "c":  # |d|^2, smooth (abs(d) ** 2 would kink at 0)
+            squares = _real(difference * _conj(difference))
+        else:
+            squares = difference * difference
+        residuals = reshape(_sum(squares, axis=0), (-1,))
     return x, residuals, rank, svd(a, compute_uv=False)
 
 

@@ -3,7 +3,8 @@
 Each is composed, as NumPy computes it, from sums, absolute values, extrema and
 singular values, so the derivatives follow from those: 0 at the origin for the
 2-norm (the zero-safe product), ties in max/min split evenly, and singular values
-(ord 2, -2, 'nuc') differentiate without ever dividing by gaps.
+(ord 2, -2, 'nuc') differentiate without ever dividing by gaps, for real and complex
+matrices alike.
 """
 
 from __future__ import annotations
@@ -53,11 +54,7 @@ def _vector_norm(x: Any, ord: Any, axis: tuple, keepdims: bool) -> Any:
 
 
 def _singular_values(x: Any, row_axis: int, col_axis: int) -> Any:
-    if x.dtype.kind == "c":
-        raise NotImplementedError(
-            "chainrule.numpy.linalg.norm: norms from singular values (ord 2, -2, 'nuc') of "
-            "complex traced matrices are not supported yet"
-        )
+    """The singular values of real or complex x (real, descending): no gauge is involved."""
     return spectral.svd_p(moveaxis(x, (row_axis, col_axis), (-2, -1)))[1]
 
 

@@ -143,6 +143,17 @@ def _outer(ufunc_name: str, a: Any, b: Any, kwargs: dict) -> Any:
 _ufunc_targets: dict = {}
 
 
+def register_ufunc(ufunc: Any, function: Any) -> None:
+    """Make calling ``ufunc`` on traced values call ``function`` with the same arguments.
+
+    NumPy's own ufuncs are found by name in chainrule.numpy; ufuncs of other libraries
+    (SciPy's special functions) register their differentiable versions here.
+    """
+    if not isinstance(ufunc, np.ufunc):
+        raise TypeError(f"chainrule.numpy.protocols.register_ufunc: {ufunc!r} is not a ufunc")
+    _ufunc_targets[ufunc] = function
+
+
 def _array_ufunc(self: Tracer, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     if method == "__call__":
         target = _ufunc_targets.get(ufunc)

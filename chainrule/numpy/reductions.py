@@ -1,5 +1,7 @@
 """chainrule.numpy's reductions: sums, products, extrema, statistics and cumulative ops.
 
+The NaN-ignoring variants (nansum, nanmean, ...) are in nan_reductions.py.
+
 Without traced arguments each function calls NumPy; with them it applies the reduction
 primitives or composes them (``out=`` is refused: it writes in place). Ties in max, min
 and their relatives split the derivative evenly; std of a constant slice has slope 0.
@@ -27,7 +29,7 @@ from chainrule.primitives import shape as sh
 
 __all__ = (
     "all amax amin any argmax argmin average count_nonzero cumprod cumsum max mean min "
-    "nanmax nanmean nanmin nansum prod ptp std sum var"
+    "prod ptp std sum var"
 ).split()
 
 
@@ -432,68 +434,3 @@ def average(
     from chainrule.numpy.manipulation import broadcast_to
 
     return result, broadcast_to(scale, shape_of(result))
-
-
-def _nan_replaced(a: Any, fill: float) -> Any:
-    return ew.where_p(ew.isnan_p(a), np.asarray(fill, dtype=a.dtype), a)
-
-
-def nansum(
-    a: Any,
-    axis: Any = None,
-    dtype: Any = None,
-    out: Any = None,
-    keepdims: bool = False,
-    **kwargs: Any,
-) -> Any:
-    """Differentiable numpy.nansum: NaNs count as 0 and get derivative 0."""
-    if not _traced(a):
-        return np.nansum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, **kwargs)
-    _refuse_keywords(kwargs, "nansum")
-    a = _prepare(a, "nansum", out, dtype)
-    return sum(_nan_replaced(a, 0), axis=axis, keepdims=keepdims)
-
-
-def nanmean(
-    a: Any,
-    axis: Any = None,
-    dtype: Any = None,
-    out: Any = None,
-    keepdims: bool = False,
-    **kwargs: Any,
-) -> Any:
-    """Differentiable numpy.nanmean: the mean of the non-NaN elements."""
-    if not _traced(a):
-        return np.nanmean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, **kwargs)
-    _refuse_keywords(kwargs, "nanmean")
-    a = _prepare(a, "nanmean", out, dtype)
-    axes = normalize_axis(axis, a.ndim, "nanmean")
-    count = np.sum(~np.isnan(_concrete(a)), axis=axes, keepdims=keepdims).astype(a.dtype)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return sum(_nan_replaced(a, 0), axis=axes, keepdims=keepdims) / count
-
-
-def _nan_extremum(
-    function: Any, name: str, a: Any, axis: Any, out: Any, keepdims: bool, kwargs: dict
-) -> Any:
-    _refuse_keywords(kwargs, name)
-    a = _prepare(a, name, out)
-    axes = normalize_axis(axis, a.ndim, name)
-    fill = -np.inf if name == "nanmax" else np.inf
-    result = function(_nan_replaced(a, fill), axis=axes, keepdims=keepdims)
-    all_nan = np.all(np.isnan(_concrete(a)), axis=axes, keepdims=keepdims)
-    return ew.where_p(all_nan, np.asarray(np.nan, dtype=a.dtype), result)
-
-
-def nanmax(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:
-    """Differentiable numpy.nanmax: NaNs are ignored (derivative 0); ties split evenly."""
-    if not _traced(a):
-        return np.nanmax(a, axis=axis, out=out, keepdims=keepdims, **kwargs)
-    return _nan_extremum(max, "nanmax", a, axis, out, keepdims, kwargs)
-
-
-def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:
-    """Differentiable numpy.nanmin: NaNs are ignored (derivative 0); ties split evenly."""
-    if not _traced(a):
-        return np.nanmin(a, axis=axis, out=out, keepdims=keepdims, **kwargs)
-    return _nan_extremum(min, "nanmin", a, axis, out, keepdims, kwargs)

@@ -5,9 +5,9 @@ stable and differentiates again. Matrices are the last two axes; leading axes ar
 batch that broadcasts as in NumPy, and the sweeps un-broadcast. Right-hand sides are
 always stacks of matrices here (chainrule.numpy.linalg turns vectors into columns).
 Complex inputs: the rules below are holomorphic (plain transposes, never conjugates),
-except slogdet's (real and imaginary parts of a trace) and `pinv_p`'s, which is for
-real matrices only. Decompositions are in `factorizations.py` (cholesky, qr,
-lu) and `spectral.py` (eigh, svd, eig); shared helpers in `matrix_parts.py`.
+except slogdet's (real and imaginary parts of a trace) and `pinv_p`'s (conjugate
+transposes, whose transposes conjugate). Decompositions are in `factorizations.py`
+(cholesky, qr, lu) and `spectral.py` (eigh, svd, eig); shared helpers in `matrix_parts.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 from chainrule.core import Primitive, spec_of
 from chainrule.primitives.contraction import matmul_p, swap_last_axes
 from chainrule.primitives.declare import zeros_for
-from chainrule.primitives.elementwise import imag_p, multiply_p, real_p
+from chainrule.primitives.elementwise import conj_p, imag_p, multiply_p, real_p
 from chainrule.primitives.matrix_parts import (
     as_matrix_scalars,
     keep_triangle,
@@ -147,30 +147,43 @@ def _pinv_impl(a, rcond, hermitian):
     return np.linalg.pinv(a, rcond=rcond, hermitian=hermitian)
 
 
+def _conjugate(x):
+    """conj(x) for complex x, x itself for real x (so real inputs do no extra work)."""
+    return conj_p(x) if spec_of(x).dtype.kind == "c" else x
+
+
+def _adjoint(x):
+    """x^H for stacks of matrices: x^T for real ones."""
+    return _conjugate(swap_last_axes(x))
+
+
 # P = A^+ at constant rank (Golub and Pereyra):
-# dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P. Real matrices.
+# dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P.
 def _pinv_jvp(tangents, primals, out, rcond, hermitian):
     (a_dot,) = tangents
     a, p = primals[0], out
-    p_t, a_dot_t = swap_last_axes(p), swap_last_axes(a_dot)
+    p_h, a_dot_h = _adjoint(p), _adjoint(a_dot)
     first = -matmul_p(matmul_p(p, a_dot), p)
-    left = a_dot_t - matmul_p(matmul_p(a_dot_t, a), p)  # dA^T (I - A P)
-    second = matmul_p(matmul_p(p, p_t), left)
-    right = matmul_p(a_dot_t, matmul_p(p_t, p))  # dA^T P^T P
+    left = a_dot_h - matmul_p(matmul_p(a_dot_h, a), p)  # dA^H (I - A P)
+    second = matmul_p(matmul_p(p, p_h), left)
+    right = matmul_p(a_dot_h, matmul_p(p_h, p))  # dA^H P^H P
     third = right - matmul_p(p, matmul_p(a, right))
     return first + second + third
 
 
-# The transpose of the map above:
-# A_bar = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A).
+# The transpose of the map above under the pairing Re(sum(c * dz)) (the first term is
+# holomorphic, the other two go through dA^H, which transposes to a conjugate):
+# A_bar = -P^T G P^T + (I - conj(A P)) G^H conj(P P^H) + conj(P^H P) G^H (I - conj(P A)),
+# for real A: -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A).
 def _pinv_vjp(out_bar, primals, out, wanted, rcond, hermitian):
     a, p = primals[0], out
-    p_t, bar_t = swap_last_axes(p), swap_last_axes(out_bar)
+    p_t, bar_h = swap_last_axes(p), _adjoint(out_bar)
+    a_conj, p_conj = _conjugate(a), _conjugate(p)
     first = -matmul_p(matmul_p(p_t, out_bar), p_t)
-    middle = matmul_p(bar_t, matmul_p(p, p_t))
-    second = middle - matmul_p(a, matmul_p(p, middle))
-    outer = matmul_p(matmul_p(p_t, p), bar_t)
-    third = outer - matmul_p(matmul_p(outer, p), a)
+    middle = matmul_p(bar_h, matmul_p(p_conj, p_t))
+    second = middle - matmul_p(a_conj, matmul_p(p_conj, middle))
+    outer = matmul_p(matmul_p(p_t, p_conj), bar_h)
+    third = outer - matmul_p(matmul_p(outer, p_conj), a_conj)
     return (first + second + third,)
 
 

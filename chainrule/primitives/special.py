@@ -1,6 +1,6 @@
 """Special functions whose values come from SciPy: error functions, the normal distribution,
-gamma and beta functions, modified Bessel functions, the logistic pair, incomplete gamma and
-beta functions.
+gamma and beta functions, Bessel functions (modified, first and second kind), the logistic
+pair, incomplete gamma and beta functions.
 
 SciPy computes the values; every partial derivative is written with primitives, so the
 rules differentiate again. This module imports scipy.special at the top, so only
@@ -17,12 +17,15 @@ import scipy.special as sc
 
 from chainrule.primitives.declare import elementwise, nondifferentiable, safe_multiply_p
 from chainrule.primitives.elementwise import (
+    cos_p,
     exp_p,
+    greater_p,
     isinf_p,
     log1p_p,
     log_p,
     reciprocal_p,
     sign_p,
+    sin_p,
     where_p,
 )
 
@@ -89,8 +92,9 @@ log_ndtr_derivative_p = _special(
 log_ndtr_p = _special("log_ndtr", sc.log_ndtr, lambda x, out: log_ndtr_derivative_p(x), ("inputs",))
 
 # ---------------------------------------------------------------------------------------
-# The gamma function and its logarithmic derivatives: Gamma' = Gamma psi, (log|Gamma|)' =
-# psi, psi' = polygamma(1, .), polygamma(n, .)' = polygamma(n + 1, .) (n a static int).
+# The gamma function, its reciprocal and its logarithmic derivatives: Gamma' = Gamma psi,
+# (log|Gamma|)' = psi, psi' = polygamma(1, .), polygamma(n, .)' = polygamma(n + 1, .) (n a
+# static int).
 
 
 def _polygamma_impl(x: Any, n: int) -> Any:
@@ -105,6 +109,20 @@ polygamma_p = _special(
     "polygamma", _polygamma_impl, lambda x, out, n: polygamma_p(x, n=n + 1), ("inputs",)
 )
 gammasgn_p = nondifferentiable("gammasgn", sc.gammasgn, family=_FAMILY)
+
+
+# rgamma = 1 / Gamma is entire. rgamma' = -psi rgamma for x > 0; for x <= 0, where psi's
+# poles meet rgamma's zeros, the reflection rgamma(x) = Gamma(1 - x) sin(pi x) / pi gives
+# rgamma'(x) = Gamma(1 - x) (cos(pi x) - sin(pi x) psi(1 - x) / pi), finite there:
+# (-1)^n n! at x = -n. Each branch differentiates again by its own rules.
+def _rgamma_slope(x: Any, out: Any) -> Any:
+    reflected = 1 - x
+    angle = math.pi * x
+    left = gamma_p(reflected) * (cos_p(angle) - sin_p(angle) * digamma_p(reflected) / math.pi)
+    return where_p(greater_p(x, 0), -(digamma_p(x) * out), left)
+
+
+rgamma_p = _special("rgamma", sc.rgamma, _rgamma_slope)
 
 
 # d/da log|B(a, b)| = psi(a) - psi(a + b), likewise in b; B' = B (log|B|)'.
@@ -190,6 +208,55 @@ iv_p = _special("iv", _iv_impl, lambda x, out, order: _bessel_slope(x, order), (
 i0e_p = _special("i0e", sc.i0e, lambda x, out: _scaled_bessel_slope(x, 0, out))
 i1e_p = _special("i1e", sc.i1e, lambda x, out: _scaled_bessel_slope(x, 1, out))
 ive_p = _special("ive", _ive_impl, lambda x, out, order: _scaled_bessel_slope(x, order, out))
+
+# ---------------------------------------------------------------------------------------
+# Bessel functions of the first and second kind. J_v and Y_v both satisfy
+# C_v' = (C_{v-1} - C_{v+1}) / 2, which divides by nothing (J_1' = J_0 - J_1 / x would, at
+# x = 0). For integer orders C_{-n} = (-1)^n C_n, so orders 0 and 1 and their neighbours
+# are the dedicated j0, j1, y0, y1 (J_0' = -J_1, Y_0' = -Y_1).
+
+
+def _bessel_of_kind(x: Any, order: float, kind: str) -> Any:
+    """J_order(x) (kind "j") or Y_order(x) (kind "y"), by j0, j1, y0, y1 where they apply."""
+    if _is_integer(order):
+        magnitude = abs(int(order))
+        if magnitude < 2:
+            first_orders = {"j": (j0_p, j1_p), "y": (y0_p, y1_p)}[kind]
+            value = first_orders[magnitude](x)
+            return -value if order < 0 and magnitude % 2 else value
+    return (jv_p if kind == "j" else yv_p)(x, order=order)
+
+
+def _bessel_difference_slope(x: Any, order: float, kind: str) -> Any:
+    return 0.5 * (_bessel_of_kind(x, order - 1, kind) - _bessel_of_kind(x, order + 1, kind))
+
+
+def _jv_impl(x: Any, order: float) -> Any:
+    return sc.jv(order, x)
+
+
+def _yv_impl(x: Any, order: float) -> Any:
+    return sc.yv(order, x)
+
+
+def _yn_impl(x: Any, order: int) -> Any:
+    return sc.yn(order, x)
+
+
+j0_p = _special("j0", sc.j0, lambda x, out: -j1_p(x), ("inputs",))
+j1_p = _special("j1", sc.j1, lambda x, out: _bessel_difference_slope(x, 1, "j"), ("inputs",))
+jv_p = _special(
+    "jv", _jv_impl, lambda x, out, order: _bessel_difference_slope(x, order, "j"), ("inputs",)
+)
+y0_p = _special("y0", sc.y0, lambda x, out: -y1_p(x), ("inputs",))
+y1_p = _special("y1", sc.y1, lambda x, out: _bessel_difference_slope(x, 1, "y"), ("inputs",))
+yv_p = _special(
+    "yv", _yv_impl, lambda x, out, order: _bessel_difference_slope(x, order, "y"), ("inputs",)
+)
+# SciPy's integer-order Y_n (its own algorithm); its slope is the same recurrence.
+yn_p = _special(
+    "yn", _yn_impl, lambda x, out, order: _bessel_difference_slope(x, order, "y"), ("inputs",)
+)
 
 # ---------------------------------------------------------------------------------------
 # The logistic function and its relatives. expit' = expit(x) expit(-x): both factors are

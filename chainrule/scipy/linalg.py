@@ -19,6 +19,7 @@ from chainrule.core import Tracer
 from chainrule.numpy import linalg as cnp_linalg
 from chainrule.numpy.arguments import is_traced
 from chainrule.numpy.diagonals import tril, triu
+from chainrule.numpy.elementwise import conj
 from chainrule.numpy.linalg import symmetric_from_triangle
 from chainrule.numpy.manipulation import reshape, swapaxes
 from chainrule.primitives import factorizations as fac
@@ -59,12 +60,10 @@ def _square(a: Any, function: str) -> Any:
     return a
 
 
-def _real_only(a: Any, function: str, what: str = "complex traced inputs") -> None:
-    if a.dtype.kind == "c":
-        raise NotImplementedError(
-            f"chainrule.scipy.linalg.{function}: {what} are not supported yet; use a real "
-            "formulation"
-        )
+def _conjugate_transpose(a: Any) -> Any:
+    """a^H: for real a, just the transpose (no conj step)."""
+    a_t = swapaxes(a, -1, -2)
+    return conj(a_t) if a.dtype.kind == "c" else a_t
 
 
 def _solve_columns(solve_matrix: Any, a: Any, b: Any, function: str) -> Any:
@@ -92,7 +91,7 @@ def solve_triangular(
 ) -> Any:
     """Differentiable scipy.linalg.solve_triangular: x with op(a) x = b, a triangular.
 
-    ``trans`` 0/'N' (a), 1/'T' (a^T), 2/'C' (a^H; real inputs). Only the triangle
+    ``trans`` 0/'N' (a), 1/'T' (a^T), 2/'C' (a^H, a^T for real a). Only the triangle
     named by ``lower`` is read and differentiated (not the diagonal when
     ``unit_diagonal``). dx = -op(a)^-1 op(da) x, b_bar = op(a)^-T x_bar.
     """
@@ -106,8 +105,8 @@ def solve_triangular(
             "'N', 'T', 'C'"
         )
     a = _square(a, "solve_triangular")
-    if trans in (2, "C"):
-        _real_only(a, "solve_triangular", "trans='C' with complex traced inputs")
+    if trans in (2, "C") and a.dtype.kind == "c":
+        a = conj(a)  # a^H x = b is conj(a)^T x = b
     params = dict(
         lower=bool(lower), transpose_a=_TRANSPOSES[trans], unit_diagonal=bool(unit_diagonal)
     )
@@ -119,16 +118,16 @@ def solve_triangular(
 def cholesky(
     a: Any, lower: bool = False, overwrite_a: bool = False, check_finite: bool = True
 ) -> Any:
-    """Differentiable scipy.linalg.cholesky(a, lower=False): U with a = U^T U (or L).
+    """Differentiable scipy.linalg.cholesky(a, lower=False): U with a = U^H U (or L).
 
-    Reads, and differentiates, only the triangle it returns, as SciPy does. Real inputs.
+    Reads, and differentiates, only the triangle it returns, as SciPy does (for complex
+    ``a``, of the Hermitian matrix: the diagonal's imaginary part is not read).
     """
     if not is_traced(a):
         return scipy.linalg.cholesky(a, lower, overwrite_a, check_finite)
     a = _square(a, "cholesky")
-    _real_only(a, "cholesky")
-    factor = fac.cholesky_p(symmetric_from_triangle(a, bool(lower)))
-    return factor if lower else swapaxes(factor, -1, -2)
+    factor = fac.cholesky_p(symmetric_from_triangle(a, bool(lower), hermitian=True))
+    return factor if lower else _conjugate_transpose(factor)
 
 
 def cho_factor(
@@ -154,15 +153,20 @@ def cho_solve(
     if not is_traced(c, b):
         return scipy.linalg.cho_solve((c, lower), b, overwrite_b, check_finite)
     c = _square(c, "cho_solve")
-    _real_only(c, "cho_solve")
     lower = bool(lower)
+    # a = L L^H (lower) or U^H U. A solve with L^H (U^H) is a transposed solve with
+    # conj(c), which is c itself for real c.
+    c_conj = conj(c) if c.dtype.kind == "c" else c
+
+    def triangular(factor: Any, columns: Any, transpose: bool) -> Any:
+        return la.triangular_solve_p(
+            factor, columns, lower=lower, transpose_a=transpose, unit_diagonal=False
+        )
 
     def solve_both(columns: Any) -> Any:
-        # a = L L^T (lower) or U^T U: solve with the factor, then with its transpose.
-        first = la.triangular_solve_p(
-            c, columns, lower=lower, transpose_a=not lower, unit_diagonal=False
-        )
-        return la.triangular_solve_p(c, first, lower=lower, transpose_a=lower, unit_diagonal=False)
+        if lower:
+            return triangular(c_conj, triangular(c, columns, False), True)
+        return triangular(c, triangular(c_conj, columns, True), False)
 
     return _solve_columns(solve_both, c, b, "cho_solve")
 
@@ -176,8 +180,8 @@ def _structured(a: Any, assume_a: Any, lower: bool, function: str) -> Any:
     if assume_a in _GENERAL:
         return a
     if assume_a in _SYMMETRIC:
-        _real_only(a, function, f"assume_a={assume_a!r} with complex traced inputs")
-        return symmetric_from_triangle(a, lower)
+        # 'sym' is complex symmetric (plain transpose), 'her' and 'pos' Hermitian.
+        return symmetric_from_triangle(a, lower, hermitian=assume_a not in _SYMMETRIC[:2])
     raise NotImplementedError(
         f"chainrule.scipy.linalg.{function}: assume_a={assume_a!r} is not supported on "
         f"traced values; use one of {_GENERAL + _SYMMETRIC} (for triangular matrices, "
@@ -197,8 +201,10 @@ def solve(
 ) -> Any:
     """Differentiable scipy.linalg.solve(a, b, lower=False, assume_a=None, transposed=False).
 
-    assume_a 'sym', 'her', 'pos' read one triangle (``lower``), as SciPy does; the
-    general solver's rule (a solve with a^T) applies to the matrix read.
+    assume_a 'sym', 'her', 'pos' read one triangle (``lower``), as SciPy does (complex
+    'sym': a symmetric matrix; 'her', 'pos': a Hermitian one); the general solver's rule
+    (a solve with a^T) applies to the matrix read. ``transposed=True`` takes real ``a``
+    only, as in SciPy.
     """
     if not is_traced(a, b):
         return scipy.linalg.solve(
@@ -206,7 +212,12 @@ def solve(
         )
     a = _structured(_square(a, "solve"), assume_a, bool(lower), "solve")
     if transposed:
-        _real_only(a, "solve", "transposed=True with complex traced inputs")
+        if a.dtype.kind == "c":
+            raise NotImplementedError(
+                "chainrule.scipy.linalg.solve: transposed=True with a complex matrix a is not "
+                "supported, as in SciPy itself; solve with swapaxes(a, -1, -2) (or its "
+                "conjugate for a^H) and transposed=False"
+            )
         a = swapaxes(a, -1, -2)
     return _solve_columns(lambda columns: la.solve_p(a, columns), a, b, "solve")
 
@@ -245,12 +256,12 @@ def lu(
     """Differentiable scipy.linalg.lu(a) of square matrices: (p, l, u), or (p @ l, u).
 
     The permutation carries no derivative (it is piecewise constant). With
-    M = l^-1 p^T da u^-1: dl = l tril(M, -1), du = triu(M) u. Real inputs.
+    M = l^-1 p^T da u^-1: dl = l tril(M, -1), du = triu(M) u; holomorphic, so complex
+    ``a`` needs no conjugates.
     """
     if not is_traced(a):
         return scipy.linalg.lu(a, permute_l, overwrite_a, check_finite, p_indices)
     a = _square(a, "lu")
-    _real_only(a, "lu")
     p, l_factor, u = fac.lu_p(a)
     p = _concrete(p)  # piecewise constant: a plain array
     if permute_l:

@@ -3,12 +3,14 @@
 Without traced arguments each function calls SciPy itself (every keyword allowed), so
 plain results are SciPy's own. With traced arguments the elementwise functions apply the
 primitives of chainrule/primitives/special.py, whose values SciPy computes too; entr,
-rel_entr, kl_div, multigammaln, logsumexp, softmax and log_softmax are composites. Calling
-the SciPy ufuncs themselves (``scipy.special.erf(x)``) on traced values works as well.
+rel_entr, kl_div and multigammaln are composites, and so are logsumexp, softmax and
+log_softmax (special_logsumexp.py). Calling the SciPy ufuncs themselves
+(``scipy.special.erf(x)``) on traced values works as well.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -18,15 +20,17 @@ import scipy.special as sc
 import chainrule.numpy as cnp
 from chainrule.core import JVPTracer, ReverseTracer, Tracer
 from chainrule.numpy import protocols
-from chainrule.numpy.arguments import as_value, is_traced, normalize_axis
+from chainrule.numpy.arguments import as_value, is_traced
 from chainrule.primitives import special as sp
 from chainrule.primitives.declare import safe_multiply_p
 from chainrule.primitives.elementwise import log_p, where_p
+from chainrule.scipy.special_logsumexp import log_softmax, logsumexp, softmax  # noqa: F401
 
 __all__ = (
     "beta betainc betaln digamma entr erf erfc erfcinv erfcx erfinv expit gamma gammainc gammaincc "
-    "gammaln gammasgn i0 i0e i1 i1e iv ive kl_div log_expit log_ndtr log_softmax logit "
-    "logsumexp multigammaln ndtr ndtri poch polygamma psi rel_entr softmax stdtr xlog1py xlogy"
+    "gammaln gammasgn i0 i0e i1 i1e iv ive j0 j1 jn jv kl_div log_expit log_ndtr log_softmax "
+    "logit logsumexp multigammaln ndtr ndtri poch polygamma psi rel_entr rgamma softmax stdtr "
+    "xlog1py xlogy y0 y1 yn yv"
 ).split()
 
 _TRACERS = frozenset({JVPTracer, ReverseTracer})
@@ -84,6 +88,7 @@ gammaln = _ufunc(sp.gammaln_p, sc.gammaln)
 digamma = _ufunc(sp.digamma_p, sc.digamma, "digamma")
 psi = _ufunc(sp.digamma_p, sc.psi, "psi")
 gammasgn = _ufunc(sp.gammasgn_p, sc.gammasgn)
+rgamma = _ufunc(sp.rgamma_p, sc.rgamma)
 beta = _ufunc(sp.beta_p, sc.beta)
 betaln = _ufunc(sp.betaln_p, sc.betaln)
 poch = _ufunc(sp.poch_p, sc.poch)
@@ -91,6 +96,10 @@ i0 = _ufunc(sp.i0_p, sc.i0)
 i1 = _ufunc(sp.i1_p, sc.i1)
 i0e = _ufunc(sp.i0e_p, sc.i0e)
 i1e = _ufunc(sp.i1e_p, sc.i1e)
+j0 = _ufunc(sp.j0_p, sc.j0)
+j1 = _ufunc(sp.j1_p, sc.j1)
+y0 = _ufunc(sp.y0_p, sc.y0)
+y1 = _ufunc(sp.y1_p, sc.y1)
 expit = _ufunc(sp.expit_p, sc.expit)
 log_expit = _ufunc(sp.log_expit_p, sc.log_expit)
 logit = _ufunc(sp.logit_p, sc.logit)
@@ -165,6 +174,42 @@ def ive(v: Any, z: Any) -> Any:
         return sc.ive(v, z)
     _refuse_traced_order("ive", "v", v)
     return _at_static_orders(sp.ive_p, "order", v, z)
+
+
+def jv(v: Any, z: Any) -> Any:
+    """Differentiable scipy.special.jv(v, z) (also jn), the Bessel function J_v; not in v.
+
+    >>> import chainrule as cr
+    >>> round(float(cr.grad(lambda x: jv(0, x))(1.0)), 12)  # J_0'(1) = -J_1(1)
+    -0.440050585745
+    """
+    if not is_traced(v, z):
+        return sc.jv(v, z)
+    _refuse_traced_order("jv", "v", v)
+    return _at_static_orders(sp.jv_p, "order", v, z)
+
+
+jn = jv  # SciPy's jn is jv itself
+
+
+def yv(v: Any, z: Any) -> Any:
+    """Differentiable scipy.special.yv(v, z), the Bessel function of the second kind; not in v."""
+    if not is_traced(v, z):
+        return sc.yv(v, z)
+    _refuse_traced_order("yv", "v", v)
+    return _at_static_orders(sp.yv_p, "order", v, z)
+
+
+def yn(n: Any, x: Any) -> Any:
+    """Differentiable scipy.special.yn(n, x), Y_n of integer order n (SciPy's own yn); not in n."""
+    if not is_traced(n, x):
+        return sc.yn(n, x)
+    _refuse_traced_order("yn", "n", n)
+    orders = np.asarray(n)
+    if np.any(np.trunc(orders) != orders):
+        # SciPy computes Y_trunc(n) then, with this warning; so does the derivative here.
+        warnings.warn("floating point number truncated to an integer", RuntimeWarning, 2)
+    return _at_static_orders(sp.yn_p, "order", np.trunc(orders), x)
 
 
 def multigammaln(a: Any, d: int) -> Any:
@@ -244,135 +289,8 @@ def entr(x: Any, **kwargs: Any) -> Any:
     return _with_dtype(value, kwargs)
 
 
-# ---------------------------------------------------------------------------------------
-# Sums of exponentials. The shifts (the maxima) are plain values: the results do not
-# depend on them mathematically, so no derivative is lost by holding them constant.
-
-
-def _refuse_complex(name: str, *values: Any) -> None:
-    for value in values:
-        if is_traced(value) and value.dtype.kind == "c":
-            raise NotImplementedError(
-                f"chainrule.scipy.special.{name}: traced complex input is not supported yet. "
-                f"Differentiate with respect to real arrays."
-            )
-
-
-def _floating(value: Any) -> Any:
-    if is_traced(value):
-        return value
-    value = np.asarray(value)
-    return value if value.dtype.kind in "fc" else value.astype(np.float64)
-
-
-def logsumexp(
-    a: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
-) -> Any:
-    """Differentiable scipy.special.logsumexp: log(sum(b * exp(a))) over ``axis``, stably.
-
-    As in SciPy, the largest term is kept out of the sum (log1p of the rest over it), -inf
-    entries and zero weights add nothing, and with ``return_sign`` the result is
-    ``(log|sum|, sign)``; without it a negative sum gives NaN. Differentiable in a and b;
-    the sign carries no derivative.
-
-    >>> import chainrule as cr
-    >>> cr.grad(logsumexp)(np.array([0.0, np.log(3.0)]))  # the softmax
-    array([0.25, 0.75])
-    """
-    if not is_traced(a, b):
-        return sc.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign)
-    _refuse_complex("logsumexp", a, b)
-    a = _floating(as_value(a))
-    if b is not None:
-        b = _floating(as_value(b))
-        shape = np.broadcast_shapes(cnp.shape(a), cnp.shape(b))
-        a, b = cnp.broadcast_to(a, shape), cnp.broadcast_to(b, shape)
-    if cnp.ndim(a) == 0:
-        a = cnp.reshape(a, (1,))
-        b = None if b is None else cnp.reshape(b, (1,))
-    axes = normalize_axis(axis, cnp.ndim(a), "chainrule.scipy.special.logsumexp")
-    out, sign = _logsumexp_kept_dims(a, b, axes)
-    if not return_sign:
-        out = _replace(sign < 0, np.nan, out)
-    if not keepdims:
-        out = cnp.squeeze(out, axis=axes)
-        sign = np.squeeze(sign, axis=axes)
-    return (out, sign[()] if sign.ndim == 0 else sign) if return_sign else out
-
-
-def _logsumexp_kept_dims(a: Any, b: Any, axes: tuple) -> tuple[Any, np.ndarray]:
-    """log|sum(b exp(a))| over ``axes`` (kept), and the sum's sign as a plain array."""
-    a_plain = _concrete(a)
-    with np.errstate(invalid="ignore"):
-        # Zero weights add nothing, even next to an infinite or NaN entry (SciPy's rule).
-        candidates = a_plain if b is None else np.where(_concrete(b) == 0, -np.inf, a_plain)
-        if candidates.size == 0:
-            out = cnp.log(cnp.sum(cnp.exp(a), axis=axes, keepdims=True))
-            return out, np.sign(_concrete(out))
-        a_max = np.max(candidates, axis=axes, keepdims=True)
-        is_max = candidates == a_max
-        shift = np.where(np.isfinite(a_max), a_max, 0).astype(a_plain.dtype)
-    terms = cnp.exp(a - shift)
-    if b is not None:
-        terms = safe_multiply_p(b, terms)  # a zero weight times exp(inf) is 0
-    # sum = top * (1 + s): the largest terms apart, the rest as s, so log1p(s) keeps the
-    # digits a tiny s would lose in 1 + s.
-    top = cnp.sum(where_p(is_max, terms, 0.0), axis=axes, keepdims=True)
-    rest = cnp.sum(where_p(is_max, 0.0, terms), axis=axes, keepdims=True)
-    rest_plain = _concrete(rest)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = _replace(rest_plain == 0, 0.0, rest / top)
-        s_plain, top_plain = _concrete(s), _concrete(top)
-        sign = np.sign(s_plain + 1) * np.sign(top_plain)
-        # For a negative total (1 + s < 0), log|1 + s| = log1p(-s - 2).
-        s = where_p(s_plain < -1, -s - 2, s) if np.any(s_plain < -1) else s
-    out = cnp.log1p(s) + cnp.log(cnp.abs(top)) + shift
-    is_finite = np.isfinite(_concrete(out))
-    if not np.all(is_finite):
-        # As SciPy: where that is not finite (infinite entries, or the largest terms'
-        # weights summing to 0), the direct log|sum(b exp(a))| decides.
-        direct_terms = cnp.exp(a) if b is None else safe_multiply_p(b, cnp.exp(a))
-        total = cnp.sum(direct_terms, axis=axes, keepdims=True)
-        out = where_p(is_finite, out, cnp.log(cnp.abs(total)))
-        sign = np.where(is_finite, sign, np.sign(_concrete(total)))
-    return out, sign.astype(top_plain.dtype)
-
-
-def _plain_max(x: Any, axis: Any) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return np.max(_concrete(x), axis=axis, keepdims=True)
-
-
-def softmax(x: Any, axis: Any = None) -> Any:
-    """Differentiable scipy.special.softmax(x, axis): exp(x) / sum(exp(x)), shifted by the max.
-
-    >>> import chainrule as cr
-    >>> cr.jacobian(softmax)(np.array([0.0, 0.0]))
-    array([[ 0.25, -0.25],
-           [-0.25,  0.25]])
-    """
-    if not is_traced(x):
-        return sc.softmax(x, axis=axis)
-    _refuse_complex("softmax", x)
-    x = _floating(as_value(x))
-    shifted = cnp.exp(x - _plain_max(x, axis))
-    return shifted / cnp.sum(shifted, axis=axis, keepdims=True)
-
-
-def log_softmax(x: Any, axis: Any = None) -> Any:
-    """Differentiable scipy.special.log_softmax(x, axis): x - logsumexp(x), accurate for
-    large logits (as in SciPy, an infinite maximum is not used as the shift)."""
-    if not is_traced(x):
-        return sc.log_softmax(x, axis=axis)
-    _refuse_complex("log_softmax", x)
-    x = _floating(as_value(x))
-    x_max = _plain_max(x, axis)
-    shifted = x - np.where(np.isfinite(x_max), x_max, 0).astype(x_max.dtype)
-    return shifted - cnp.log(cnp.sum(cnp.exp(shifted), axis=axis, keepdims=True))
-
-
 # SciPy's own ufuncs called on traced values (``scipy.special.erf(x)``) arrive at the
-# tracers' __array_ufunc__, which looks their chainrule function up in this table.
+# tracers' __array_ufunc__, which looks up the chainrule function registered for them.
 _DISPATCHED = {
     sc.erf: erf,
     sc.erfc: erfc,
@@ -386,6 +304,7 @@ _DISPATCHED = {
     sc.gammaln: gammaln,
     sc.psi: psi,
     sc.gammasgn: gammasgn,
+    sc.rgamma: rgamma,
     sc.beta: beta,
     sc.betaln: betaln,
     sc.poch: poch,
@@ -395,6 +314,13 @@ _DISPATCHED = {
     sc.i1e: i1e,
     sc.iv: iv,
     sc.ive: ive,
+    sc.j0: j0,
+    sc.j1: j1,
+    sc.jv: jv,
+    sc.y0: y0,
+    sc.y1: y1,
+    sc.yv: yv,
+    sc.yn: yn,
     sc.expit: expit,
     sc.log_expit: log_expit,
     sc.logit: logit,
@@ -408,4 +334,5 @@ _DISPATCHED = {
     sc.rel_entr: rel_entr,
     sc.kl_div: kl_div,
 }
-protocols._ufunc_targets.update(_DISPATCHED)
+for _ufunc, _function in _DISPATCHED.items():
+    protocols.register_ufunc(_ufunc, _function)

@@ -266,15 +266,6 @@ def test_errors_name_the_function_and_the_fix(error):
     raises_with((ValueError, TypeError), _traced_call(function, *args), *fragments)
 
 
-@pytest.mark.parametrize("function", [
-    linalg.cholesky, linalg.eigh, linalg.svd, linalg.qr, linalg.pinv,
-    lambda a: linalg.lstsq(a, np.ones(2)), lambda a: linalg.norm(a, 2),
-])  # fmt: skip
-def test_complex_inputs_where_rules_are_real_only(function):
-    a = np.array([[2.0 + 1.0j, 0.5], [0.5, 3.0]])
-    raises_with(NotImplementedError, _traced_call(function, a), "chainrule.numpy.linalg.")
-
-
 def _complex(rng, *shape):
     return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
 

@@ -33,6 +33,11 @@ REDUCTIONS = [
     Case(cnp.nanmean),
     Case(cnp.nanmax),
     Case(cnp.nanmin),
+    Case(cnp.nanprod),
+    Case(cnp.nanvar),
+    Case(cnp.nanstd, domain=(0.5, 3.0)),
+    Case(cnp.nanvar, name="nanvar_ddof1", params={"ddof": 1}),
+    Case(cnp.nanstd, name="nanstd_ddof1", params={"ddof": 1}),
 ]
 
 # Scans along one axis (axis=None flattens).
@@ -271,7 +276,7 @@ def test_std_of_a_constant_has_zero_gradient_not_nan(ddof):
 
 def test_nan_reductions_ignore_nans_and_give_them_zero_derivative():
     x = np.array([[1.0, np.nan, 4.0], [np.nan, np.nan, np.nan]])
-    for name in ("nansum", "nanmean", "nanmax", "nanmin"):
+    for name in ("nansum", "nanmean", "nanmax", "nanmin", "nanprod", "nanvar", "nanstd"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy warns on all-NaN rows
             expected = getattr(np, name)(x, axis=1)
@@ -280,6 +285,22 @@ def test_nan_reductions_ignore_nans_and_give_them_zero_derivative():
         (x_bar,) = pullback(np.ones(2))
         assert np.all(x_bar[np.isnan(x)] == 0), name
     np.testing.assert_array_equal(cr.grad(lambda v: cnp.nanmax(v))(x), [[0, 0, 1], [0, 0, 0]])
+
+
+@pytest.mark.parametrize("name", ["nanprod", "nanvar", "nanstd", "nanmean"])
+def test_nan_reductions_with_nans_match_finite_differences(name, rng):
+    x = rng.uniform(0.5, 2.0, (3, 4))
+    x[0, 1] = x[2, 3] = np.nan
+    for axis in (None, 0, 1):
+        check_grads(functools.partial(getattr(cnp, name), axis=axis), (x,), order=2)
+
+
+def test_nanargmax_and_nanargmin_are_numpys_on_traced_values(rng):
+    x = rng.standard_normal((3, 4))
+    x[0, 1] = x[1, 0] = np.nan
+    for name in ("nanargmax", "nanargmin"):
+        out = cr.jvp(lambda v: getattr(np, name)(v, axis=1), (x,), (x,))[0]
+        np.testing.assert_array_equal(out, getattr(np, name)(x, axis=1))
 
 
 def test_max_of_a_slice_with_nan_sends_the_derivative_to_the_nan():
@@ -305,6 +326,9 @@ VALUE_FUNCTIONS = [
     "nanmean",
     "nanmax",
     "nanmin",
+    "nanprod",
+    "nanvar",
+    "nanstd",
 ]
 
 
@@ -418,6 +442,9 @@ def test_numpy_functions_and_methods_dispatch_to_these_rules(rng):
         "cumprod",
         "ptp",
         "nansum",
+        "nanprod",
+        "nanvar",
+        "nanstd",
         "argmax",
         "any",
     ],

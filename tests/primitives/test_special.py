@@ -1,6 +1,7 @@
 """Rules of the special family (primitives/special.py), through chainrule.scipy.special,
 checked against central differences in both modes at order 2 (3 where a rule is built to
-stay exact to higher orders), at every shape and broadcasting pair."""
+stay exact to higher orders), at every shape and broadcasting pair, and the Bessel series
+at 0 to the fourth derivative."""
 
 import numpy as np
 import pytest
@@ -42,6 +43,9 @@ UNARY = [
     Case(csp.gamma, domain=(-2.9, -0.1), avoid=_near_integers(-3, 0), name="gamma_negative"),
     Case(csp.gammaln, domain=(0.3, 5.0)),
     Case(csp.gammaln, domain=(-2.9, -0.1), avoid=_near_integers(-3, 0), name="gammaln_negative"),
+    # rgamma = 1 / Gamma is entire: through its zeros at 0, -1, -2 too (two slope formulas)
+    Case(csp.rgamma, domain=(0.3, 4.0), order=3),
+    Case(csp.rgamma, domain=(-3.9, 0.3), order=3, name="rgamma_nonpositive"),
     Case(csp.digamma, domain=(0.3, 4.0)),
     Case(csp.psi, domain=(0.3, 4.0)),
     Case(lambda x: csp.polygamma(1, x), domain=(0.5, 4.0), name="polygamma_1"),
@@ -54,6 +58,18 @@ UNARY = [
     Case(csp.i1e, domain=(-3.0, 3.0), avoid=_near_zero),
     Case(lambda x: csp.ive(3, x), domain=(-3.0, 3.0), avoid=_near_zero, name="ive_3"),
     Case(lambda x: csp.ive(1.5, x), domain=(0.2, 3.0), name="ive_1.5"),
+    # Bessel functions of the first kind are entire (integer orders), those of the second
+    # kind have a pole at 0: domains far enough from it for central differences.
+    Case(csp.j0, domain=(-8.0, 8.0), order=3),
+    Case(csp.j1, domain=(-8.0, 8.0), order=3),
+    Case(lambda x: csp.jv(2, x), domain=(-8.0, 8.0), order=3, name="jv_2"),
+    Case(lambda x: csp.jv(-3, x), domain=(-8.0, 8.0), name="jv_-3"),
+    Case(lambda x: csp.jv(2.5, x), domain=(0.3, 8.0), name="jv_2.5"),
+    Case(csp.y0, domain=(0.5, 8.0)),
+    Case(csp.y1, domain=(0.5, 8.0)),
+    Case(lambda x: csp.yv(1.5, x), domain=(0.5, 8.0), name="yv_1.5"),
+    Case(lambda x: csp.yv(-1, x), domain=(0.5, 8.0), name="yv_-1"),
+    Case(lambda x: csp.yn(3, x), domain=(1.0, 8.0), name="yn_3"),
     Case(csp.expit, domain=(-6.0, 6.0), order=3),
     Case(csp.log_expit, domain=(-6.0, 6.0)),
     Case(csp.logit, domain=(0.05, 0.95)),
@@ -110,18 +126,32 @@ def test_binary_rules_with_one_constant_input(case, rng):
 
 
 # The Bessel rules divide by nothing, so they are exact at 0 to any order:
-# i0 = 1 + x^2/4 + x^4/64 + ..., i1 = x/2 + x^3/16 + ..., iv(2, x) = x^2/8 + x^4/96 + ...
+# i0 = 1 + x^2/4 + x^4/64 + ..., i1 = x/2 + x^3/16 + ..., iv(2, x) = x^2/8 + x^4/96 + ...,
+# and j0, j1, jv(2, .) are the same series with alternating signs.
 BESSEL_AT_ZERO = [
     (csp.i0, [1.0, 0.0, 0.5, 0.0, 0.375]),
     (csp.i1, [0.0, 0.5, 0.0, 0.375, 0.0]),
     (lambda x: csp.iv(2, x), [0.0, 0.0, 0.25, 0.0, 0.25]),
+    (csp.j0, [1.0, 0.0, -0.5, 0.0, 0.375]),
+    (csp.j1, [0.0, 0.5, 0.0, -0.375, 0.0]),
+    (lambda x: csp.jv(2, x), [0.0, 0.0, 0.25, 0.0, -0.25]),
 ]
+BESSEL_NAMES = ["i0", "i1", "iv_2", "j0", "j1", "jv_2"]
 
 
-@pytest.mark.parametrize("function, derivatives", BESSEL_AT_ZERO, ids=["i0", "i1", "iv_2"])
+@pytest.mark.parametrize("function, derivatives", BESSEL_AT_ZERO, ids=BESSEL_NAMES)
 def test_bessel_derivatives_at_zero(function, derivatives):
     for order, expected in enumerate(derivatives):
         derivative = function
         for _ in range(order):
             derivative = cr.grad(derivative)
         np.testing.assert_allclose(derivative(0.0), expected, rtol=1e-14, atol=1e-15)
+
+
+def test_rgamma_derivatives_at_its_zeros():
+    # 1 / Gamma(x) near x = -n is (-1)^n n! (x + n) + ...: the slope is finite where psi is not
+    for n, slope in enumerate([1.0, -1.0, 2.0, -6.0, 24.0]):
+        for derivative in (cr.grad(csp.rgamma), cr.jacfwd(csp.rgamma)):
+            np.testing.assert_allclose(derivative(-float(n)), slope, rtol=1e-14)
+    # second derivative at 0: 1 / Gamma(x) = x + gamma x^2 + ..., so 2 * Euler's gamma
+    np.testing.assert_allclose(cr.grad(cr.grad(csp.rgamma))(0.0), 2 * np.euler_gamma, rtol=1e-14)

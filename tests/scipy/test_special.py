@@ -1,6 +1,7 @@
 """chainrule.scipy.special against SciPy: values and dtypes, the composites' derivatives,
-stability at extreme arguments, errors, dispatch of SciPy's own ufuncs on traced values,
-and the package's ImportError without SciPy."""
+functions of a static order, stability at extreme arguments, the documented conventions at
+the edges of the domains, errors, dispatch of SciPy's own ufuncs on traced values, and the
+package's ImportError without SciPy. (logsumexp and its kin: test_special_logsumexp.py.)"""
 
 import pathlib
 import subprocess
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.special as sc
 from assertions import raises_with
-from cases import SHAPES, Case
+from cases import SHAPE_PAIRS, SHAPES, Case
 
 import chainrule as cr
 import chainrule.scipy.special as csp
@@ -31,10 +32,15 @@ ELEMENTWISE = {
     "digamma": ((0.3, 4), 1),
     "psi": ((0.3, 4), 1),
     "gammasgn": ((-2.5, 2.5), 1),
+    "rgamma": ((-3.5, 4), 1),
     "i0": ((-3, 3), 1),
     "i1": ((-3, 3), 1),
     "i0e": ((-3, 3), 1),
     "i1e": ((-3, 3), 1),
+    "j0": ((-8, 8), 1),
+    "j1": ((-8, 8), 1),
+    "y0": ((0.5, 8), 1),
+    "y1": ((0.5, 8), 1),
     "expit": ((-5, 5), 1),
     "log_expit": ((-5, 5), 1),
     "logit": ((0.05, 0.95), 1),
@@ -110,13 +116,53 @@ def test_scipy_ufuncs_on_traced_values_dispatch_here(name, rng):
     np.testing.assert_array_equal(tangent, expected_tangent)
 
 
-def test_orders_are_not_differentiable_and_may_be_arrays(rng):
-    x = rng.uniform(0.5, 3, size=(2, 3))
-    n = np.array([0, 1, 3])
-    for function, order in [(csp.polygamma, n), (csp.iv, n + 0.5), (csp.ive, n + 0.5)]:
-        _check_static_order(function, order, x)
-    # polygamma(n, x)' = polygamma(n + 1, x)
+STATIC_ORDERS = [
+    (csp.polygamma, np.array([0, 1, 3])),
+    (csp.iv, np.array([0.5, 1.5, 3.5])),
+    (csp.ive, np.array([0.5, 1.5, 3.5])),
+    (csp.jv, np.array([0.5, 1.5, 3.5])),
+    (csp.jv, np.array([-2, 0, 1])),
+    (csp.yv, np.array([0.5, -1.0, 2.0])),
+    (csp.yn, np.array([0, 1, 3])),
+]
+
+
+@pytest.mark.parametrize(
+    "function, order", STATIC_ORDERS, ids=[f"{f.__name__}-{list(o)}" for f, o in STATIC_ORDERS]
+)
+def test_orders_are_not_differentiable_and_may_be_arrays(function, order, rng):
+    _check_static_order(function, order, rng.uniform(0.5, 3, size=(2, 3)))
+
+
+def test_derivatives_in_x_by_their_recurrences(rng):
+    x = rng.uniform(0.5, 6, size=5)
+    # polygamma(n, x)' = polygamma(n + 1, x); J_v' = (J_{v-1} - J_{v+1}) / 2, the same for Y_v
     np.testing.assert_allclose(cr.grad(lambda x: csp.polygamma(2, x))(1.5), sc.polygamma(3, 1.5))
+    for name, v in [("jv", 2.5), ("yv", 2.5), ("yn", 4), ("jn", 3)]:
+        slope = cr.jacfwd(lambda x, name=name, v=v: getattr(csp, name)(v, x))(x).diagonal()
+        reference = getattr(sc, name)
+        expected = 0.5 * (reference(v - 1, x) - reference(v + 1, x))
+        np.testing.assert_allclose(slope, expected, rtol=1e-13)
+    np.testing.assert_allclose(cr.grad(csp.j0)(2.0), -sc.j1(2.0), rtol=1e-15)
+    np.testing.assert_allclose(cr.grad(csp.y0)(2.0), -sc.y1(2.0), rtol=1e-15)
+
+
+@pytest.mark.filterwarnings("ignore:floating point number truncated:RuntimeWarning")
+def test_yn_truncates_its_order_as_scipy_does():
+    with pytest.warns(RuntimeWarning, match="truncated to an integer"):
+        value, slope = cr.value_and_grad(lambda x: csp.yn(2.7, x))(1.5)
+    assert value == sc.yn(2.7, 1.5) == sc.yn(2, 1.5)  # SciPy warns the same
+    np.testing.assert_allclose(slope, 0.5 * (sc.yn(1, 1.5) - sc.yn(3, 1.5)), rtol=1e-14)
+
+
+def test_scipy_functions_of_a_static_order_on_traced_values_dispatch_here(rng):
+    x = rng.uniform(0.5, 3, size=(2, 3))
+    # (scipy.special.polygamma is a Python function that calls np.asarray: it cannot
+    # dispatch; call chainrule.scipy.special.polygamma.)
+    for name in ("iv", "ive", "jv", "jn", "yv", "yn"):
+        ours = lambda x, name=name: getattr(csp, name)(2, x)
+        theirs = lambda x, name=name: getattr(sc, name)(2, x)
+        np.testing.assert_array_equal(cr.jvp(theirs, (x,), (x,)), cr.jvp(ours, (x,), (x,)))
 
 
 def _check_static_order(function, order, x):
@@ -125,7 +171,7 @@ def _check_static_order(function, order, x):
         _traced_value(lambda x: function(order, x), (x,)), getattr(sc, name)(order, x)
     )
     check_grads(lambda x: function(order, x), (x,), order=2)
-    argument = "n" if name == "polygamma" else "v"
+    argument = "n" if name in ("polygamma", "yn") else "v"
     raises_with(
         TypeError,
         lambda: cr.grad(lambda v: function(v, 2.0))(1.0),
@@ -236,112 +282,64 @@ def test_entropies_at_the_edges_of_their_domains():
     assert cr.grad(csp.entr)(0.0) == np.inf  # -(log x + 1) from the right
 
 
-# ---------------------------------------------------------------------------------------
-# logsumexp, softmax, log_softmax.
-
-
-def _last_axis(a):
-    return -1 if np.ndim(a) else None  # a 0-d array has no axis -1 (in SciPy neither)
-
-
-LOG_SUM_EXP = [
-    Case(lambda a: csp.logsumexp(a), name="logsumexp"),
-    Case(lambda a: csp.logsumexp(a, axis=_last_axis(a), keepdims=True), name="logsumexp_keepdims"),
-    Case(lambda a: csp.softmax(a, axis=_last_axis(a)), name="softmax"),
-    Case(lambda a: csp.softmax(a), name="softmax_all_axes"),
-    Case(lambda a: csp.log_softmax(a, axis=_last_axis(a)), name="log_softmax"),
-    Case(lambda a: csp.log_softmax(a), name="log_softmax_all_axes"),
-    Case(lambda a: csp.logsumexp(a + 500.0), name="logsumexp_large"),
+# The entropies are composites (of xlogy and log): their derivatives at every shape.
+ENTROPIES = [Case(csp.entr, domain=(0.1, 3.0))]
+RELATIVE_ENTROPIES = [
+    Case(csp.rel_entr, domain=(0.1, 3.0), arity=2),
+    Case(csp.kl_div, domain=(0.1, 3.0), arity=2),
 ]
 
 
-@pytest.mark.parametrize("case", LOG_SUM_EXP, ids=str)
+@pytest.mark.parametrize("case", ENTROPIES, ids=str)
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_sums_of_exponentials_rules(case, shape, rng):
+def test_entropy_rules(case, shape, rng):
     check_grads(case.call, case.sample_args(rng, [shape]), order=2)
 
 
-def test_logsumexp_weights_and_axes(rng):
-    a = rng.normal(size=(2, 3, 4))
-    b = rng.uniform(0.1, 2, size=(3, 1))
-    for axis in (None, 0, -1, (0, 2)):
-        function = lambda a, b, axis=axis: csp.logsumexp(a, axis=axis, b=b)
-        np.testing.assert_allclose(
-            _traced_value(function, (a, b)), sc.logsumexp(a, axis, b), rtol=1e-14
-        )
-        check_grads(function, (a, b), order=2)
-    # the gradient is the softmax
-    np.testing.assert_allclose(cr.grad(csp.logsumexp)(a), sc.softmax(a), rtol=1e-14)
+@pytest.mark.parametrize("case", RELATIVE_ENTROPIES, ids=str)
+@pytest.mark.parametrize("shapes", SHAPE_PAIRS, ids=str)
+def test_relative_entropy_rules(case, shapes, rng):
+    check_grads(case.call, case.sample_args(rng, shapes), order=2)
 
 
-def test_logsumexp_signs(rng):
-    a = np.array([[1.0, 2.0, 0.5], [0.0, 0.3, -1.0]])
-    b = np.array([1.0, -1.0, 0.5])
-    out, sign = sc.logsumexp(a, axis=1, b=b, return_sign=True)
-    traced = _traced_value(lambda a: csp.logsumexp(a, axis=1, b=b, return_sign=True)[0], (a,))
-    np.testing.assert_allclose(traced, out, rtol=1e-14)
-    with_sign = cr.jvp(lambda a: csp.logsumexp(a, axis=1, b=b, return_sign=True), (a,), (a,))[0]
-    np.testing.assert_array_equal(with_sign[1], sign)
-    assert type(with_sign[1]) is np.ndarray  # the sign is a plain array
-    check_grads(lambda a, b: csp.logsumexp(a, axis=1, b=b, return_sign=True)[0], (a, b), order=2)
-    # a negative sum without return_sign is NaN, as in SciPy
-    np.testing.assert_array_equal(
-        _traced_value(lambda a: csp.logsumexp(a, axis=1, b=b), (a,)), sc.logsumexp(a, 1, b)
-    )
+def _slopes(function, *args):
+    """(reverse-mode gradient, forward-mode gradient) in every argument."""
+    argnums = tuple(range(len(args)))
+    return cr.grad(function, argnums)(*args), cr.jacfwd(function, argnums)(*args)
 
 
-EXTREMES = [
-    (np.array([-np.inf, 0.0, 1.0]), None),
-    (np.array([-np.inf, -np.inf]), None),
-    (np.array([1000.0, 1000.0, -1000.0]), None),
-    (np.array([1e308, 1e308]), None),
-    (np.array([0.0, -40.0]), None),  # log1p keeps the 4e-18 that 1 + s would lose
-    (np.array([np.inf, 1.0]), np.array([0.0, 1.0])),  # a zero weight hides an infinite term
-    (np.array([np.inf, 1.0]), None),
-    (np.array([np.nan, 1.0]), None),
-    (np.array([2.0, 1.0]), np.array([0.0, 0.0])),
-    (np.array([1.0, 1.0, 0.0]), np.array([1.0, -1.0, 1.0])),  # the largest terms cancel
+# The rows of docs/conventions.md for the special functions: (function, point, slopes,
+# second derivative in the first argument or None).
+EDGE_CONVENTIONS = [
+    ("xlogy", (0.0, 0.0), (-np.inf, 0.0), None),
+    ("xlog1py", (0.0, -1.0), (-np.inf, 0.0), None),
+    ("rel_entr", (0.0, 0.0), (np.nan, 0.0), None),
+    ("rel_entr", (0.0, 2.0), (-np.inf, 0.0), None),
+    ("kl_div", (0.0, 0.0), (np.nan, 1.0), None),
+    ("entr", (0.0,), (np.inf,), -np.inf),
+    ("i0e", (0.0,), (0.0,), 0.5),
+    ("i1e", (0.0,), (0.5,), 0.0),
 ]
 
 
-@pytest.mark.parametrize("a, b", EXTREMES, ids=range(len(EXTREMES)))
-def test_logsumexp_extreme_values(a, b):
-    expected = sc.logsumexp(a, b=b)
-    np.testing.assert_array_equal(_traced_value(lambda a: csp.logsumexp(a, b=b), (a,)), expected)
-    gradient = cr.grad(lambda a: csp.logsumexp(a, b=b))(a)
-    if np.isfinite(expected):
-        # b exp(a) / sum(b exp(a)), shifted, with zero weights exactly 0
-        weights = np.ones_like(a) if b is None else b
-        shift = np.max(a[weights != 0])
-        terms = np.where(weights != 0, weights * np.exp(np.where(weights != 0, a, 0) - shift), 0)
-        np.testing.assert_allclose(gradient, terms / terms.sum(), rtol=1e-14)
-    else:
-        assert not np.isnan(gradient[np.isneginf(a)]).any()
-
-
-def test_softmax_and_log_softmax_of_large_logits():
-    x = np.array([1000.0, 0.0, -np.inf])
-    np.testing.assert_array_equal(_traced_value(csp.log_softmax, (x,)), sc.log_softmax(x))
-    np.testing.assert_array_equal(_traced_value(csp.softmax, (x,)), sc.softmax(x))
-    np.testing.assert_allclose(cr.grad(lambda x: csp.log_softmax(x)[1])(x), [-1.0, 1.0, 0.0])
-    np.testing.assert_array_equal(cr.jacobian(csp.softmax)(x[:2]), np.zeros((2, 2)))
-
-
-def test_sums_of_exponentials_keep_float32(rng):
-    a = rng.normal(size=(2, 3)).astype(np.float32)
-    for function in (csp.logsumexp, csp.softmax, csp.log_softmax):
-        value = _traced_value(function, (a,))
-        assert value.dtype == function(a).dtype == np.float32
-        np.testing.assert_allclose(value, function(a), rtol=1e-6)
-        assert cr.grad(lambda a, function=function: function(a).sum())(a).dtype == np.float32
-    assert np.shape(_traced_value(csp.logsumexp, (np.float64(2.0),))) == ()
+@pytest.mark.parametrize(
+    "name, point, slopes, second", EDGE_CONVENTIONS, ids=[f"{c[0]}{c[1]}" for c in EDGE_CONVENTIONS]
+)
+def test_documented_conventions_at_the_edges(name, point, slopes, second):
+    function = getattr(csp, name)
+    for gradient in _slopes(function, *point):
+        np.testing.assert_array_equal(gradient, slopes)
+    if second is not None:
+        derivative = cr.grad(function)
+        for value in (cr.grad(derivative)(*point), cr.jacfwd(cr.jacfwd(function))(*point)):
+            np.testing.assert_array_equal(value, second)
 
 
 _REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 
 
 def test_import_without_scipy_names_the_extra():
-    for module in ("chainrule.scipy", "chainrule.scipy.stats"):
+    for module in ("chainrule.scipy", "chainrule.scipy.special", "chainrule.scipy.stats"):
         code = f"import sys; sys.modules['scipy'] = None; import {module}"
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, cwd=_REPOSITORY

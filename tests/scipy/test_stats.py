@@ -1,6 +1,7 @@
 """chainrule.scipy.stats against scipy.stats: values (to 1e-12, SciPy's special values at the
 edges of the support and for invalid parameters included), derivatives in every
-differentiable argument by check_grads, and the messages of the refused derivatives."""
+differentiable argument by check_grads (parameters broadcasting against x both ways), and
+the messages of the refused derivatives. (dirichlet: test_stats_dirichlet.py.)"""
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ CONTINUOUS = {
     "t": ((3.5,), (-2.0, 2.0), _METHODS),
     "gamma": ((2.5,), (0.5, 3.0), _METHODS),
     "beta": ((2.5, 1.5), (0.35, 0.95), _METHODS),
+    "chi2": ((3.5,), (0.5, 3.0), _METHODS),
 }
 CASES = [(name, method) for name, (_, _, methods) in CONTINUOUS.items() for method in methods]
 CASE_IDS = [f"{name}.{method}" for name, method in CASES]
@@ -101,7 +103,9 @@ REFUSED = [
     for name, (shapes, _, methods) in CONTINUOUS.items()
     for method in methods
     if method not in DENSITIES
-    for argument in {"t": ("df",), "gamma": ("a",), "beta": ("a", "b")}.get(name, ())
+    for argument in {"t": ("df",), "gamma": ("a",), "beta": ("a", "b"), "chi2": ("df",)}.get(
+        name, ()
+    )
 ]
 
 
@@ -167,6 +171,37 @@ def test_normal_tails_stay_accurate():
         np.testing.assert_allclose(value, getattr(ss.norm, method)(x), rtol=1e-14)
         ratio = ss.norm.pdf(x) / ss.norm.cdf(-abs(x))
         np.testing.assert_allclose(slope, ratio if method == "logcdf" else -ratio, rtol=1e-13)
+
+
+# (x's shape, the shape of loc, scale and the shape parameters): broadcasting both ways.
+PARAMETER_SHAPES = [((), ()), ((3,), ()), ((), (3,)), ((3, 1), (1, 4)), ((2, 3), (3,))]
+
+
+@pytest.mark.parametrize("shapes", PARAMETER_SHAPES, ids=str)
+@pytest.mark.parametrize("name", CONTINUOUS)
+def test_derivatives_with_broadcast_parameters(name, shapes, rng):
+    shapes_at, domain, _ = CONTINUOUS[name]
+    x_shape, parameter_shape = shapes
+    low, high = domain
+    # x in the middle of the domain, so that z = (x - loc) / scale stays inside the support
+    x = rng.uniform(low + 0.25 * (high - low), high - 0.25 * (high - low), size=x_shape)
+    loc = rng.uniform(-0.05, 0.05, size=parameter_shape)
+    scale = rng.uniform(0.9, 1.1, size=parameter_shape)
+    shape_values = tuple(s * rng.uniform(0.9, 1.1, size=parameter_shape) for s in shapes_at)
+
+    def density(x, loc, scale, *shape_values):
+        return _call(name, "logpdf", x, shape_values, loc, scale)
+
+    check_grads(density, (x, loc, scale) + shape_values, order=2)
+    for method in ("cdf", "logsf"):
+        function = lambda x, loc, scale, method=method: _call(
+            name, method, x, shape_values, loc, scale
+        )
+        expected = _call(name, method, x, shape_values, loc, scale, module=ss)
+        value = _traced_value(function, (x, loc, scale))
+        assert value.shape == np.shape(expected)
+        np.testing.assert_allclose(value, expected, rtol=1e-12)
+        check_grads(function, (x, loc, scale), order=2)
 
 
 # ---------------------------------------------------------------------------------------
@@ -259,6 +294,23 @@ def test_multivariate_normal_derivatives_in_a_covariance_factor(rng):
     # d/dx = -cov^-1 (x - mean)
     slope = cr.grad(lambda x: cst.multivariate_normal.logpdf(x, MEAN, COV))(x[0])
     np.testing.assert_allclose(slope, -np.linalg.solve(COV, x[0] - MEAN), rtol=1e-13)
+
+
+def test_multivariate_normal_entropy(rng):
+    entropy = cst.multivariate_normal.entropy
+    a = rng.normal(size=(3, 3))
+    for cov in (COV, np.array([2.0, 1.0, 0.5]), np.float64(1.7), a @ a.T + np.eye(3)):
+        expected = ss.multivariate_normal.entropy(MEAN, cov)
+        np.testing.assert_allclose(_traced_value(lambda c: entropy(MEAN, c), (cov,)), expected)
+        check_grads(lambda c: entropy(MEAN, c), (cov,), order=2)
+    # d (log det cov) / 2 = tr(cov^-1 dcov) / 2; cov is read through its lower triangle (as
+    # SciPy reads it), where each off-diagonal entry stands for two. The mean has no say.
+    inverse = np.linalg.inv(COV)
+    expected = np.tril(inverse) - np.diag(np.diag(inverse)) / 2
+    gradient = cr.grad(lambda c: entropy(cov=c))(COV)
+    np.testing.assert_allclose(gradient, expected, rtol=1e-13, atol=1e-15)
+    np.testing.assert_array_equal(cr.grad(lambda m: entropy(m, COV))(MEAN), np.zeros(3))
+    check_grads(lambda a: entropy(None, a @ a.T + np.eye(3)), (a,), order=2)
 
 
 def test_multivariate_normal_errors():

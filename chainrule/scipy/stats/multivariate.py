@@ -1,13 +1,13 @@
 """The multivariate normal distribution of chainrule.scipy.stats, differentiable in x, mean
 and cov.
 
-SciPy's signatures, ``logpdf(x, mean=None, cov=1, allow_singular=False)`` and ``pdf``, and
-its argument handling: cov may be a scalar (times the identity), a vector (the diagonal)
-or a matrix; the last axis of x holds the components; the result is squeezed. Without
-traced arguments the methods call scipy.stats. With them a full cov goes through its
-Cholesky factor L = cholesky(cov) (chainrule.numpy.linalg, which reads the lower
-triangle, as SciPy does): log det cov = 2 sum(log diag L), and the Mahalanobis term is
-|L^-1 (x - mean)|^2.
+SciPy's signatures, ``logpdf(x, mean=None, cov=1, allow_singular=False)``, ``pdf`` and
+``entropy(mean=None, cov=1)``, and its argument handling: cov may be a scalar (times the
+identity), a vector (the diagonal) or a matrix; the last axis of x holds the components;
+the result is squeezed. Without traced arguments the methods call scipy.stats. With them
+a full cov goes through its Cholesky factor L = cholesky(cov) (chainrule.numpy.linalg,
+which reads the lower triangle, as SciPy does): log det cov = 2 sum(log diag L), and the
+Mahalanobis term is |L^-1 (x - mean)|^2.
 """
 
 from __future__ import annotations
@@ -53,6 +53,21 @@ class MultivariateNormalDistribution:
             return scipy.stats.multivariate_normal.pdf(x, mean, cov, allow_singular)
         return cnp.squeeze(cnp.exp(self._logpdf("pdf", x, mean, cov)))
 
+    def entropy(self, mean: Any = None, cov: Any = 1) -> Any:
+        """Differential entropy (dim (log(2 pi) + 1) + log det cov) / 2; differentiable in cov.
+
+        >>> import chainrule as cr
+        >>> cr.grad(lambda cov: multivariate_normal.entropy(cov=cov))(np.eye(2))  # cov^-1 / 2
+        array([[0.5, 0. ],
+               [0. , 0.5]])
+        """
+        if not is_any_traced(mean, cov):
+            return scipy.stats.multivariate_normal.entropy(mean, cov)
+        function = "chainrule.scipy.stats.multivariate_normal.entropy"
+        dim, _, cov = _parameters(function, mean, cov)
+        log_det, _ = _covariance_terms(function, cov, dim)
+        return 0.5 * (dim * (_LOG_2PI + 1) + log_det)
+
     def _logpdf(self, method: str, x: Any, mean: Any, cov: Any) -> Any:
         function = f"chainrule.scipy.stats.multivariate_normal.{method}"
         dim, mean, cov = _parameters(function, mean, cov)
@@ -60,19 +75,25 @@ class MultivariateNormalDistribution:
         deviation = x - mean
         leading = tuple(cnp.shape(deviation)[:-1])
         points = cnp.reshape(deviation, (math.prod(leading), dim))
-        if cnp.ndim(cov) < 2:  # a scalar or the diagonal: no factorisation needed
-            variances = cov * np.ones(dim) if cnp.ndim(cov) == 0 else cov
-            if np.any(concrete(variances) <= 0):
-                raise _not_positive_definite(function)
-            log_det = cnp.sum(cnp.log(variances))
-            mahalanobis = cnp.sum(points**2 / variances, axis=-1)
-        else:
-            factor = _cholesky(function, cov)
-            log_det = 2 * cnp.sum(cnp.log(cnp.diagonal(factor)))
-            whitened = cnp.linalg.solve(factor, cnp.transpose(points))  # L^-1 (x - mean)
-            mahalanobis = cnp.sum(whitened**2, axis=0)
-        log_density = -0.5 * (dim * _LOG_2PI + log_det + mahalanobis)
+        log_det, mahalanobis = _covariance_terms(function, cov, dim)
+        log_density = -0.5 * (dim * _LOG_2PI + log_det + mahalanobis(points))
         return cnp.reshape(log_density, leading)
+
+
+def _covariance_terms(function: str, cov: Any, dim: int) -> tuple[Any, Any]:
+    """log det cov, and the map from points (rows) to their squared norms p^T cov^-1 p."""
+    if cnp.ndim(cov) < 2:  # a scalar or the diagonal: no factorisation needed
+        variances = cov * np.ones(dim) if cnp.ndim(cov) == 0 else cov
+        if np.any(concrete(variances) <= 0):
+            raise _not_positive_definite(function)
+        return cnp.sum(cnp.log(variances)), lambda points: cnp.sum(points**2 / variances, axis=-1)
+    factor = _cholesky(function, cov)
+
+    def mahalanobis(points: Any) -> Any:
+        whitened = cnp.linalg.solve(factor, cnp.transpose(points))  # L^-1 (x - mean)
+        return cnp.sum(whitened**2, axis=0)
+
+    return 2 * cnp.sum(cnp.log(cnp.diagonal(factor))), mahalanobis
 
 
 def _not_positive_definite(function: str) -> np.linalg.LinAlgError:
