@@ -11,22 +11,31 @@ from chainrule.numpy import array_methods as _array_methods
 from chainrule.numpy import fft as fft  # chainrule.numpy.fft, as numpy.fft
 from chainrule.numpy import linalg  # noqa: F401  (chainrule.numpy.linalg)
 from chainrule.numpy import protocols as _protocols
+from chainrule.numpy.assembling import *  # noqa: F401,F403
 from chainrule.numpy.contraction import *  # noqa: F401,F403
 from chainrule.numpy.convolution import *  # noqa: F401,F403
+from chainrule.numpy.counting import *  # noqa: F401,F403
+from chainrule.numpy.covariance import *  # noqa: F401,F403
 from chainrule.numpy.creation import *  # noqa: F401,F403
 from chainrule.numpy.cumulative import *  # noqa: F401,F403
 from chainrule.numpy.differences import *  # noqa: F401,F403
 from chainrule.numpy.elementwise import *  # noqa: F401,F403
+from chainrule.numpy.floating_point import *  # noqa: F401,F403
+from chainrule.numpy.index_positions import *  # noqa: F401,F403
 from chainrule.numpy.index_tricks import *  # noqa: F401,F403
 from chainrule.numpy.indexing import *  # noqa: F401,F403
+from chainrule.numpy.inserting import *  # noqa: F401,F403
 from chainrule.numpy.interpolation import *  # noqa: F401,F403
 from chainrule.numpy.logaddexp_reductions import *  # noqa: F401,F403
 from chainrule.numpy.manipulation import *  # noqa: F401,F403
 from chainrule.numpy.nan_reductions import *  # noqa: F401,F403
+from chainrule.numpy.polynomial_arithmetic import *  # noqa: F401,F403
 from chainrule.numpy.polynomials import *  # noqa: F401,F403
 from chainrule.numpy.products import *  # noqa: F401,F403
 from chainrule.numpy.rearranging import *  # noqa: F401,F403
 from chainrule.numpy.reductions import *  # noqa: F401,F403
+from chainrule.numpy.selecting import *  # noqa: F401,F403
+from chainrule.numpy.set_operations import *  # noqa: F401,F403
 from chainrule.numpy.statistics import *  # noqa: F401,F403
 
 # Constants and dtypes, as NumPy has them.

@@ -40,7 +40,7 @@ def _special(name: str, impl: Any, partials: Any, saves: tuple = ("inputs", "out
     return elementwise(name, impl, partials, family=_FAMILY, saves=saves)
 
 
-def _no_closed_form(function: str, argument: str) -> Any:
+def no_closed_form(function: str, argument: str) -> Any:
     """A partial that refuses: d/d``argument`` of ``function`` has no closed form."""
 
     def partial(*args: Any, **params: Any) -> Any:
@@ -320,21 +320,21 @@ def _t_density(df: Any, t: Any) -> Any:
 gammainc_p = _special(
     "gammainc",
     sc.gammainc,
-    (_no_closed_form("gammainc", "a"), lambda a, x, out: _gamma_density(a, x)),
+    (no_closed_form("gammainc", "a"), lambda a, x, out: _gamma_density(a, x)),
     ("inputs",),
 )
 gammaincc_p = _special(
     "gammaincc",
     sc.gammaincc,
-    (_no_closed_form("gammaincc", "a"), lambda a, x, out: -_gamma_density(a, x)),
+    (no_closed_form("gammaincc", "a"), lambda a, x, out: -_gamma_density(a, x)),
     ("inputs",),
 )
 betainc_p = _special(
     "betainc",
     sc.betainc,
     (
-        _no_closed_form("betainc", "a"),
-        _no_closed_form("betainc", "b"),
+        no_closed_form("betainc", "a"),
+        no_closed_form("betainc", "b"),
         lambda a, b, x, out: _beta_density(a, b, x),
     ),
     ("inputs",),
@@ -342,6 +342,6 @@ betainc_p = _special(
 stdtr_p = _special(
     "stdtr",
     sc.stdtr,
-    (_no_closed_form("stdtr", "df"), lambda df, t, out: _t_density(df, t)),
+    (no_closed_form("stdtr", "df"), lambda df, t, out: _t_density(df, t)),
     ("inputs",),
 )

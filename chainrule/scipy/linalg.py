@@ -5,7 +5,11 @@ primitives of chainrule/primitives/linalg.py and factorizations.py (triangular
 solve, Cholesky, LU, expm, sqrtm, Sylvester) or composes them. Like SciPy, functions that read
 one triangle of a matrix differentiate only that triangle. Keywords that only tune
 SciPy's memory use (overwrite_*, check_finite) are accepted and have no effect on
-traced values. docs/linalg.md has the rules.
+traced values. The rest of the namespace lives in sub-modules re-exported here:
+linalg_spectral (eigh, eig, svd, polar), linalg_factorizations (qr, rq, lu_factor,
+lu_solve), linalg_least_squares (pinv, pinvh, lstsq, norm), linalg_matrix_functions
+(logm, sinm, ..., expm_frechet) and linalg_structured (toeplitz, banded and Lyapunov
+solvers). docs/linalg.md has the rules.
 """
 
 from __future__ import annotations
@@ -15,17 +19,85 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from chainrule.core import Tracer
 from chainrule.numpy import linalg as cnp_linalg
 from chainrule.numpy.arguments import is_traced
 from chainrule.numpy.diagonals import tril, triu
 from chainrule.numpy.elementwise import conj
 from chainrule.numpy.linalg import symmetric_from_triangle
-from chainrule.numpy.manipulation import reshape, swapaxes
+from chainrule.numpy.manipulation import swapaxes
 from chainrule.primitives import factorizations as fac
 from chainrule.primitives import linalg as la
+from chainrule.scipy.linalg_arguments import concrete as _concrete
+from chainrule.scipy.linalg_arguments import conjugate_transpose as _conjugate_transpose
+from chainrule.scipy.linalg_arguments import operand as _operand
+from chainrule.scipy.linalg_arguments import solve_columns as _solve_columns
+from chainrule.scipy.linalg_arguments import square as _square
+from chainrule.scipy.linalg_factorizations import lu_factor, lu_solve, qr, rq
+from chainrule.scipy.linalg_least_squares import lstsq, norm, pinv, pinvh
+from chainrule.scipy.linalg_matrix_functions import (
+    coshm,
+    cosm,
+    expm_frechet,
+    fractional_matrix_power,
+    logm,
+    sinhm,
+    sinm,
+    tanhm,
+    tanm,
+)
+from chainrule.scipy.linalg_spectral import eig, eigh, eigvals, eigvalsh, polar, svd, svdvals
+from chainrule.scipy.linalg_structured import (
+    block_diag,
+    circulant,
+    companion,
+    hankel,
+    solve_banded,
+    solve_circulant,
+    solve_continuous_lyapunov,
+    solve_discrete_lyapunov,
+    solve_lyapunov,
+    solve_toeplitz,
+    solveh_banded,
+    toeplitz,
+)
 
 __all__ = [
+    "block_diag",
+    "circulant",
+    "companion",
+    "cosm",
+    "coshm",
+    "eig",
+    "eigh",
+    "eigvals",
+    "eigvalsh",
+    "expm_frechet",
+    "fractional_matrix_power",
+    "hankel",
+    "logm",
+    "lstsq",
+    "lu_factor",
+    "lu_solve",
+    "norm",
+    "pinv",
+    "pinvh",
+    "polar",
+    "qr",
+    "rq",
+    "sinhm",
+    "sinm",
+    "solve_banded",
+    "solve_circulant",
+    "solve_continuous_lyapunov",
+    "solve_discrete_lyapunov",
+    "solve_lyapunov",
+    "solve_toeplitz",
+    "solveh_banded",
+    "svd",
+    "svdvals",
+    "tanhm",
+    "tanm",
+    "toeplitz",
     "cho_factor",
     "cho_solve",
     "cholesky",
@@ -40,44 +112,6 @@ __all__ = [
 ]
 
 _TRANSPOSES = {0: False, "N": False, 1: True, "T": True, 2: True, "C": True}
-
-
-def _operand(value: Any) -> Any:
-    return value if isinstance(value, Tracer) else np.asarray(value)
-
-
-def _concrete(value: Any) -> Any:
-    return value.concrete_value() if isinstance(value, Tracer) else value
-
-
-def _square(a: Any, function: str) -> Any:
-    a = _operand(a)
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise ValueError(
-            f"chainrule.scipy.linalg.{function}: expected a square matrix (or a stack of "
-            f"them) as the last two axes, got shape {a.shape}"
-        )
-    return a
-
-
-def _conjugate_transpose(a: Any) -> Any:
-    """a^H: for real a, just the transpose (no conj step)."""
-    a_t = swapaxes(a, -1, -2)
-    return conj(a_t) if a.dtype.kind == "c" else a_t
-
-
-def _solve_columns(solve_matrix: Any, a: Any, b: Any, function: str) -> Any:
-    """Apply ``solve_matrix`` to b as a stack of matrices; a 1-D b is a vector (as SciPy)."""
-    b = _operand(b)
-    n = a.shape[-1]
-    if b.ndim == 0 or b.shape[-1 if b.ndim == 1 else -2] != n:
-        raise ValueError(
-            f"chainrule.scipy.linalg.{function}: b of shape {b.shape} does not match a of "
-            f"shape {a.shape}: b must be ({n},) or (..., {n}, K)"
-        )
-    if b.ndim == 1:
-        return reshape(solve_matrix(reshape(b, (n, 1))), a.shape[:-1])
-    return solve_matrix(b)
 
 
 def solve_triangular(

@@ -181,9 +181,9 @@ def test_functions_without_derivatives_use_plain_values():
 
 
 UNSUPPORTED = [
-    ("numpy.unique", lambda x: np.unique(x)),
-    ("numpy.histogram", lambda x: np.histogram(x, bins=3)[1]),
-    ("numpy.piecewise", lambda x: np.piecewise(x, [x > 0], [lambda v: v, lambda v: -v])),
+    ("numpy.i0", lambda x: np.i0(x)),
+    ("numpy.histogram2d", lambda x: np.histogram2d(x, x, bins=2)[1]),
+    ("numpy.choose", lambda x: np.choose([0, 1, 0], [x, -x])),
     ("numpy.add.reduceat", lambda x: np.add.reduceat(x, [0, 2])),
     ("numpy.hypot.accumulate", lambda x: np.hypot.accumulate(x)),
     ("numpy.subtract.reduce", lambda x: np.subtract.reduce(x)),

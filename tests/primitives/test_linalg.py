@@ -88,6 +88,7 @@ TRIANGULAR_SOLVES = [
 MATRIX_FUNCTIONS = [
     matrix_case(csl.expm, ("small",), SQUARE),
     matrix_case(csl.sqrtm, ("spd",), SQUARE),
+    matrix_case(csl.logm, ("spd",), SQUARE),  # matrix_function_p; the others: tests/scipy
     matrix_case(
         csl.solve_sylvester,
         ("general", "general", "plain"),

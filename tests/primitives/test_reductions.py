@@ -299,7 +299,7 @@ def test_nanargmax_and_nanargmin_are_numpys_on_traced_values(rng):
     x = rng.standard_normal((3, 4))
     x[0, 1] = x[1, 0] = np.nan
     for name in ("nanargmax", "nanargmin"):
-        out = cr.jvp(lambda v: getattr(np, name)(v, axis=1), (x,), (x,))[0]
+        out = cr.jvp(lambda v, name=name: getattr(np, name)(v, axis=1), (x,), (x,))[0]
         np.testing.assert_array_equal(out, getattr(np, name)(x, axis=1))
 
 

@@ -16,6 +16,15 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from properties.oracle import (
+    assert_close,
+    check_jvp_and_vjp,
+    inner,
+    random_like,
+    richardson_derivative,
+    richardson_second_derivative,
+    scalar_or_array,
+)
 
 import chainrule as cr
 import chainrule.numpy as cnp
@@ -29,7 +38,6 @@ SETTINGS = settings(
 )
 MAX_SIZE = 48  # largest intermediate array a program may build
 MAX_NDIM = 5
-TOLERANCE = 1e-7
 
 
 # ---------------------------------------------------------------- the programs
@@ -288,63 +296,9 @@ def programs(draw):
 def cases(draw):
     program, x_shape, y_shape = draw(programs())
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    x = _scalar_or_array(rng.uniform(-1.5, 1.5, x_shape))
-    y = _scalar_or_array(rng.uniform(-1.5, 1.5, y_shape))
+    x = scalar_or_array(rng.uniform(-1.5, 1.5, x_shape))
+    y = scalar_or_array(rng.uniform(-1.5, 1.5, y_shape))
     return program, x, y, rng
-
-
-def _scalar_or_array(value):
-    return value[()] if np.ndim(value) == 0 else value
-
-
-# ---------------------------------------------------------------- the oracle
-
-
-def richardson_derivative(f, args, directions, h=1e-3):
-    """d/dt f(args + t directions) at t = 0: central differences, Richardson to O(h**6)."""
-
-    def central(step):
-        plus = f(*[a + step * d for a, d in zip(args, directions)])
-        minus = f(*[a - step * d for a, d in zip(args, directions)])
-        return (np.asarray(plus) - np.asarray(minus)) / (2 * step)
-
-    return _extrapolate([central(h), central(h / 2), central(h / 4)])
-
-
-def richardson_second_derivative(f, args, u, w, h=4e-3):
-    """d2/ds dt f(args + s u + t w) at 0 (= u^T H w): mixed central differences, O(h**6)."""
-
-    def mixed(step):
-        def at(s, t):
-            return f(*[a + s * du + t * dw for a, du, dw in zip(args, u, w)])
-
-        return (at(step, step) - at(step, -step) - at(-step, step) + at(-step, -step)) / (
-            4 * step * step
-        )
-
-    return _extrapolate([mixed(h), mixed(h / 2), mixed(h / 4)])
-
-
-def _extrapolate(estimates):
-    """Richardson's table for an error series in h**2, h**4: halving h each time."""
-    first = [(4 * fine - coarse) / 3 for coarse, fine in zip(estimates, estimates[1:])]
-    return (16 * first[1] - first[0]) / 15
-
-
-def _assert_close(actual, expected, what):
-    actual, expected = np.asarray(actual), np.asarray(expected)
-    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} vs {expected.shape}"
-    scale = 1.0 + np.max(np.abs(expected), initial=0.0)
-    error = np.max(np.abs(actual - expected), initial=0.0)
-    assert error <= TOLERANCE * scale, f"{what}: error {error:.3g} at scale {scale:.3g}"
-
-
-def _inner(a, b):
-    return float(sum(np.vdot(np.asarray(p), np.asarray(q)) for p, q in zip(a, b)))
-
-
-def _random_like(rng, *values):
-    return tuple(_scalar_or_array(rng.standard_normal(np.shape(v))) for v in values)
 
 
 # ---------------------------------------------------------------- the properties
@@ -354,37 +308,23 @@ def _random_like(rng, *values):
 @given(cases())
 def test_jvp_and_vjp_match_finite_differences(case):
     program, x, y, rng = case
-    u, w = _random_like(rng, x, y)
-    expected_out = program(x, y)  # plain arrays: NumPy alone
-    expected_tangent = richardson_derivative(program, (x, y), (u, w))
-
-    out, tangent = cr.jvp(program, (x, y), (u, w))
-    np.testing.assert_allclose(out, expected_out, rtol=1e-13, atol=1e-14)
-    _assert_close(tangent, expected_tangent, "jvp")
-
-    out, vjp_fn = cr.vjp(program, x, y)
-    (cotangent,) = _random_like(rng, out)
-    x_bar, y_bar = vjp_fn(cotangent)
-    assert np.shape(x_bar) == np.shape(x) and np.shape(y_bar) == np.shape(y)
-    # <J^T c, (u, w)> = <c, J (u, w)>, with J (u, w) from the oracle.
-    pulled = _inner((x_bar, y_bar), (u, w))
-    _assert_close(pulled, _inner((cotangent,), (expected_tangent,)), "vjp")
+    check_jvp_and_vjp(program, (x, y), rng)
 
 
 @SETTINGS
 @given(cases())
 def test_gradient_and_hessian_match_finite_differences(case):
     program, x, y, rng = case
-    (weights,) = _random_like(rng, program(x, y))
+    (weights,) = random_like(rng, program(x, y))
 
     def loss(x, y):
         out = program(x, y)
         return cnp.sum(weights * out + 0.25 * out * out)
 
-    u, w = _random_like(rng, x, y)
+    u, w = random_like(rng, x, y)
     grad_x, grad_y = cr.grad(loss, argnums=(0, 1))(x, y)
-    _assert_close(
-        _inner((grad_x, grad_y), (u, w)), richardson_derivative(loss, (x, y), (u, w)), "grad"
+    assert_close(
+        inner((grad_x, grad_y), (u, w)), richardson_derivative(loss, (x, y), (u, w)), "grad"
     )
 
     blocks = cr.hessian(loss, argnums=(0, 1))(x, y)
@@ -394,10 +334,10 @@ def test_gradient_and_hessian_match_finite_differences(case):
     )
     np.testing.assert_allclose(hessian, hessian.T, rtol=1e-9, atol=1e-9 * (1 + abs(hessian).max()))
     for _ in range(2):
-        (u, w), (p, q) = _random_like(rng, x, y), _random_like(rng, x, y)
+        (u, w), (p, q) = random_like(rng, x, y), random_like(rng, x, y)
         left = np.concatenate([np.ravel(u), np.ravel(w)])
         right = np.concatenate([np.ravel(p), np.ravel(q)])
-        _assert_close(
+        assert_close(
             left @ hessian @ right,
             richardson_second_derivative(loss, (x, y), (u, w), (p, q)),
             "hessian",

@@ -54,6 +54,8 @@ class ContinuousDistribution:
     name = ""
     shape_names: tuple[str, ...] = ()
     support = (-np.inf, np.inf)
+    # Whether the distribution functions are differentiable in the shape parameters too.
+    has_shape_derivatives = False
 
     def __init__(self) -> None:
         self._scipy = getattr(scipy.stats, self.name)
@@ -79,10 +81,13 @@ class ContinuousDistribution:
         raise NotImplementedError
 
     # SciPy's choice for the logarithms: log(cdf) below the median and log1p(-sf) above it
-    # (log(sf) above it and log1p(-cdf) below it), accurate in both tails. The median is a
-    # plain value: the shape parameters of these methods are never traced.
+    # (log(sf) above it and log1p(-cdf) below it), accurate in both tails. The median is
+    # read from the plain shape parameters.
+    def _median(self, *shapes: Any) -> Any:
+        return self._scipy.ppf(0.5, *(concrete(s) for s in shapes))
+
     def _logcdf(self, z: Any, *shapes: Any) -> Any:
-        is_below = concrete(z) < self._scipy.ppf(0.5, *shapes)
+        is_below = concrete(z) < self._median(*shapes)
         return _select(
             is_below,
             lambda: cnp.log(self._cdf(z, *shapes)),
@@ -90,7 +95,7 @@ class ContinuousDistribution:
         )
 
     def _logsf(self, z: Any, *shapes: Any) -> Any:
-        is_above = concrete(z) > self._scipy.ppf(0.5, *shapes)
+        is_above = concrete(z) > self._median(*shapes)
         return _select(
             is_above,
             lambda: cnp.log(self._sf(z, *shapes)),
@@ -128,7 +133,7 @@ class ContinuousDistribution:
         function = f"chainrule.scipy.stats.{self.name}.{method}"
         params = parse(function, self._signature, args, kwds)
         is_density = method in ("logpdf", "pdf")
-        if not is_density:
+        if not (is_density or self.has_shape_derivatives):
             for name in self.shape_names:
                 refuse_traced(function, name, params[name], "it has no closed form")
         x, loc, scale = (as_float64(v) for v in (x, params["loc"], params["scale"]))

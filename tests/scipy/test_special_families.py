@@ -1,0 +1,244 @@
+"""The families of chainrule.scipy.special in special_bessel.py, special_elementary.py and
+special_integrals.py against SciPy: values and dtypes, dispatch of SciPy's own functions on
+traced values, orders that carry no derivative, errors, and the documented conventions at
+kinks. (Their rules: tests/primitives/test_special_{bessel,elementary,integrals}.py.)"""
+
+import numpy as np
+import pytest
+import scipy.special as sc
+from assertions import raises_with
+
+import chainrule as cr
+import chainrule.scipy.special as csp
+from chainrule.testing import check_grads
+
+# name: (domain of every argument, number of arguments); each is csp.name and sc.name.
+ELEMENTWISE = {
+    "k0": ((0.3, 4), 1),
+    "k1": ((0.3, 4), 1),
+    "k0e": ((0.3, 4), 1),
+    "k1e": ((0.3, 4), 1),
+    "erfi": ((-2, 2), 1),
+    "dawsn": ((-3, 3), 1),
+    "exp10": ((-2, 2), 1),
+    "expm1": ((-2, 2), 1),
+    "log1p": ((-0.5, 2), 1),
+    "exp2": ((-2, 2), 1),
+    "cbrt": ((-2, 2), 1),
+    "cosm1": ((-3, 3), 1),
+    "exprel": ((-5, 5), 1),
+    "sindg": ((-300, 300), 1),
+    "cosdg": ((-300, 300), 1),
+    "tandg": ((-80, 80), 1),
+    "cotdg": ((10, 80), 1),
+    "round": ((-5, 5), 1),
+    "loggamma": ((0.3, 4), 1),
+    "exp1": ((0.2, 4), 1),
+    "expi": ((0.2, 4), 1),
+    "spence": ((0.1, 3), 1),
+    "ndtri_exp": ((-5, -0.1), 1),
+    "powm1": ((0.3, 3), 2),
+    "binom": ((0.3, 3), 2),
+    "huber": ((0.3, 3), 2),
+    "pseudo_huber": ((0.3, 3), 2),
+    "boxcox": ((0.3, 3), 2),
+    "boxcox1p": ((0.3, 3), 2),
+    "inv_boxcox": ((0.3, 2), 2),
+    "inv_boxcox1p": ((0.3, 2), 2),
+    "owens_t": ((-2, 2), 2),
+    "gammaincinv": ((0.1, 0.9), 2),
+    "gammainccinv": ((0.1, 0.9), 2),
+    "radian": ((-3, 3), 3),
+    "betaincinv": ((0.1, 0.9), 3),
+}
+# Composites compute differently from SciPy's C code: equal to a few ulps.
+COMPOSITES = {
+    "expm1", "log1p", "exp2", "cbrt", "radian", "boxcox", "boxcox1p", "inv_boxcox", "inv_boxcox1p"
+}  # fmt: skip
+NO_DERIVATIVE = {"round"}
+# Functions differentiable in their last argument only (the shapes have no closed form).
+LAST_ARGUMENT_ONLY = {"gammaincinv", "gammainccinv", "betaincinv"}
+
+
+def _sample(rng, domain, arity, dtype=np.float64, shape=(2, 3)):
+    return tuple(rng.uniform(*domain, size=shape).astype(dtype) for _ in range(arity))
+
+
+def _traced_value(function, args):
+    return cr.jvp(function, args, tuple(np.ones_like(a) for a in args))[0]
+
+
+def _differentiable_part(name, args, module=csp):
+    function = getattr(module, name)
+    if name in LAST_ARGUMENT_ONLY:
+        return (lambda x: function(*args[:-1], x)), args[-1:]
+    return function, args
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=str)
+@pytest.mark.parametrize("name", ELEMENTWISE, ids=str)
+def test_values_and_dtypes_match_scipy(name, dtype, rng):
+    domain, arity = ELEMENTWISE[name]
+    args = _sample(rng, domain, arity, dtype)
+    expected = getattr(sc, name)(*args)
+    plain = getattr(csp, name)(*args)
+    assert type(plain) is type(expected) and plain.dtype == expected.dtype
+    np.testing.assert_array_equal(plain, expected)
+    function, traced_args = _differentiable_part(name, args)
+    traced = _traced_value(function, traced_args)
+    assert traced.dtype == expected.dtype
+    if name in COMPOSITES:
+        np.testing.assert_allclose(traced, expected, rtol=8 * np.finfo(dtype).eps, atol=0)
+    else:
+        np.testing.assert_array_equal(traced, expected)
+    if name not in NO_DERIVATIVE:
+        bars = cr.vjp(function, *traced_args)[1](np.ones_like(expected))
+        assert all(bar.dtype == dtype for bar in bars)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE, ids=str)
+def test_scipy_ufuncs_on_traced_values_dispatch_here(name, rng):
+    domain, arity = ELEMENTWISE[name]
+    args = _sample(rng, domain, arity)
+    scipy_function, traced_args = _differentiable_part(name, args, module=sc)
+    ours, _ = _differentiable_part(name, args)
+    tangents = _sample(rng, (-1, 1), len(traced_args))
+    out, tangent = cr.jvp(scipy_function, traced_args, tangents)
+    expected, expected_tangent = cr.jvp(ours, traced_args, tangents)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(tangent, expected_tangent)
+
+
+def test_softplus_and_comb_match_scipy(rng):
+    x = rng.uniform(-5, 5, size=(2, 3))
+    np.testing.assert_allclose(_traced_value(csp.softplus, (x,)), sc.softplus(x), rtol=1e-15)
+    np.testing.assert_array_equal(cr.jvp(sc.softplus, (x,), (x,)), cr.jvp(csp.softplus, (x,), (x,)))
+    n = np.array([5.0, 4.5, 3.0, -1.0, 2.0])
+    k = np.array([2.0, 1.5, 4.0, 1.0, -1.0])  # outside 0 <= k <= N: 0, as in SciPy
+    for repetition in (False, True):
+        expected = sc.comb(n, k, repetition=repetition)
+        traced = _traced_value(lambda n, r=repetition: csp.comb(n, k, repetition=r), (n,))
+        np.testing.assert_allclose(traced, expected, rtol=1e-14)
+    raises_with(TypeError, lambda: cr.grad(lambda n: csp.comb(n, 2, exact=True))(5.0), "exact=True")
+
+
+# (function of (order, x), orders): values equal SciPy's, differentiable in x only.
+STATIC_ORDERS = [
+    (csp.kv, "kv", np.array([0.5, 1.0, 2.5])),
+    (csp.kve, "kve", np.array([0, 1, 2])),
+    (csp.kn, "kn", np.array([0, 1, 3])),
+    (csp.expn, "expn", np.array([0, 1, 3])),
+    (csp.spherical_jn, "spherical_jn", np.array([0, 1, 3])),
+    (csp.spherical_yn, "spherical_yn", np.array([0, 2, 3])),
+    (csp.spherical_in, "spherical_in", np.array([0, 1, 3])),
+    (csp.spherical_kn, "spherical_kn", np.array([0, 1, 3])),
+]
+
+
+@pytest.mark.parametrize("function, name, order", STATIC_ORDERS, ids=[c[1] for c in STATIC_ORDERS])
+def test_orders_are_not_differentiable_and_may_be_arrays(function, name, order, rng):
+    x = rng.uniform(0.5, 3, size=(2, 3))
+    np.testing.assert_array_equal(
+        _traced_value(lambda x: function(order, x), (x,)), getattr(sc, name)(order, x)
+    )
+    check_grads(lambda x: function(order, x), (x,), order=2)
+    argument = "v" if name in ("kv", "kve") else "n"
+    raises_with(
+        TypeError,
+        lambda: cr.grad(lambda v: function(v, 2.0))(1.0),
+        f"chainrule.scipy.special.{name}: {argument} is traced",
+    )
+
+
+def test_derivative_functions_match_scipy(rng):
+    x = rng.uniform(0.5, 4, size=(2, 3))
+    for name in ("ivp", "jvp", "yvp", "kvp"):
+        for v, n in [(1.5, 1), (np.array([0.0, 1.0, 2.0]), 2), (2, 0), (0.5, 3)]:
+            traced = _traced_value(lambda x, name=name, v=v, n=n: getattr(csp, name)(v, x, n), (x,))
+            np.testing.assert_allclose(traced, getattr(sc, name)(v, x, n), rtol=1e-13)
+        # the slope of the n-th derivative is the (n + 1)-th
+        slope = cr.jacfwd(lambda x, name=name: getattr(csp, name)(1.5, x, 2))(x[0]).diagonal()
+        np.testing.assert_allclose(slope, getattr(sc, name)(1.5, x[0], 3), rtol=1e-12)
+        raises_with(
+            ValueError, lambda name=name: cr.grad(lambda x: getattr(csp, name)(1, x, -1))(1.0), "n"
+        )
+    for name in ("jn", "yn", "in", "kn"):
+        function = getattr(csp, f"spherical_{name}")
+        reference = getattr(sc, f"spherical_{name}")
+        traced = _traced_value(lambda x, f=function: f(2, x, derivative=True), (x,))
+        np.testing.assert_allclose(traced, reference(2, x, derivative=True), rtol=1e-13)
+    raises_with(ValueError, lambda: cr.grad(lambda x: csp.spherical_jn(-1, x))(1.0), "non-negative")
+
+
+def test_refused_derivatives():
+    refused = [
+        (lambda a: csp.gammaincinv(a, 0.3), "gammaincinv", "a"),
+        (lambda a: csp.gammainccinv(a, 0.3), "gammainccinv", "a"),
+        (lambda a: csp.betaincinv(a, 2.0, 0.3), "betaincinv", "a"),
+        (lambda b: csp.betaincinv(2.0, b, 0.3), "betaincinv", "b"),
+        (lambda x: csp.zeta(x, 1.5), "zeta", "x"),
+    ]
+    for function, name, argument in refused:
+        for differentiate in (cr.grad, cr.jacfwd):
+            raises_with(
+                NotImplementedError,
+                lambda differentiate=differentiate, function=function: differentiate(function)(2.0),
+                f"chainrule.scipy.special.{name}",
+                f"with respect to {argument}",
+            )
+    raises_with(NotImplementedError, lambda: cr.grad(csp.zeta)(2.0), "Riemann zeta(x)")
+    raises_with(NotImplementedError, lambda: cr.grad(csp.loggamma)(1.0 + 1j), "complex arguments")
+    raises_with(TypeError, lambda: cr.grad(lambda x: csp.exprel(x, out=np.empty(())))(0.5), "out")
+
+
+def test_inverse_slopes_are_reciprocal_densities(rng):
+    y = rng.uniform(0.1, 0.9, size=4)
+    x = sc.gammaincinv(2.5, y)
+    slope = cr.jacfwd(lambda y: csp.gammaincinv(2.5, y))(y).diagonal()
+    density = x**1.5 * np.exp(-x) / sc.gamma(2.5)
+    np.testing.assert_allclose(slope, 1 / density, rtol=1e-12)
+    x = sc.betaincinv(2.5, 1.5, y)
+    slope = cr.jacfwd(lambda y: csp.betaincinv(2.5, 1.5, y))(y).diagonal()
+    np.testing.assert_allclose(slope, sc.beta(2.5, 1.5) / (x**1.5 * (1 - x) ** 0.5), rtol=1e-12)
+    # ndtri_exp far in the lower tail: the slope ndtr(x) / phi(x) ~ -1 / x stays finite
+    y = -1000.0
+    x = sc.ndtri_exp(y)
+    np.testing.assert_allclose(cr.grad(csp.ndtri_exp)(y), 1 / (-x - 1 / x), rtol=1e-5)
+
+
+def test_box_cox_at_lambda_zero():
+    # boxcox(x, l) = log x + l log(x)^2 / 2 + ...: both slopes, and the second in l
+    x = 2.0
+    slopes = cr.grad(csp.boxcox, argnums=(0, 1))(x, 0.0)
+    np.testing.assert_allclose(slopes, (1 / x, np.log(x) ** 2 / 2), rtol=1e-15)
+    second = cr.grad(cr.grad(csp.boxcox, argnums=1), argnums=1)(x, 0.0)
+    np.testing.assert_allclose(second, np.log(x) ** 3 / 3, rtol=1e-15)
+    # inv_boxcox(y, l) = exp(y - l y^2 / 2 + ...)
+    y = 0.7
+    slopes = cr.grad(csp.inv_boxcox, argnums=(0, 1))(y, 0.0)
+    np.testing.assert_allclose(slopes, (np.exp(y), -(y**2) / 2 * np.exp(y)), rtol=1e-15)
+    # and close to 0, where a direct quotient would cancel
+    for lmbda in (1e-9, -1e-7):
+        slope = cr.grad(csp.boxcox, argnums=1)(x, lmbda)
+        np.testing.assert_allclose(slope, np.log(x) ** 2 / 2, rtol=1e-6)
+
+
+# docs/conventions.md: (function, point, slopes in every argument, Hessian row of the
+# first argument or None).
+EDGE_CONVENTIONS = [
+    ("huber", (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)),  # |r| = delta: the quadratic piece's
+    ("huber", (1.0, -1.0), (0.0, -1.0), (0.0, 0.0)),
+    ("spence", (1.0,), (-1.0,), (0.0,)),  # the limit -1; the true second derivative is 1/2
+]
+
+
+@pytest.mark.parametrize(
+    "name, point, slopes, second", EDGE_CONVENTIONS, ids=[f"{c[0]}{c[1]}" for c in EDGE_CONVENTIONS]
+)
+def test_documented_conventions_at_the_edges(name, point, slopes, second):
+    function = getattr(csp, name)
+    argnums = tuple(range(len(point)))
+    for gradient in (cr.grad(function, argnums)(*point), cr.jacfwd(function, argnums)(*point)):
+        np.testing.assert_array_equal(gradient, slopes)
+    hessian_row = cr.grad(lambda *a: cr.grad(function, 0)(*a), argnums)(*point)
+    np.testing.assert_array_equal(hessian_row, second)
