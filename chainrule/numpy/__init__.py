@@ -32,6 +32,7 @@ from chainrule.numpy.nan_reductions import *  # noqa: F401,F403
 from chainrule.numpy.polynomial_arithmetic import *  # noqa: F401,F403
 from chainrule.numpy.polynomials import *  # noqa: F401,F403
 from chainrule.numpy.products import *  # noqa: F401,F403
+from chainrule.numpy.ranges import *  # noqa: F401,F403
 from chainrule.numpy.rearranging import *  # noqa: F401,F403
 from chainrule.numpy.reductions import *  # noqa: F401,F403
 from chainrule.numpy.selecting import *  # noqa: F401,F403

@@ -9,14 +9,12 @@ import numpy as np
 from chainrule.numpy.arguments import as_value, holds_tracer, is_traced
 
 # Creation from shapes makes constants, which carry no derivative: NumPy's own functions.
+# (linspace, logspace and geomspace, whose end points may be traced, are in ranges.py.)
 zeros = np.zeros
 ones = np.ones
 empty = np.empty
 full = np.full
 arange = np.arange
-linspace = np.linspace
-logspace = np.logspace
-geomspace = np.geomspace
 eye = np.eye
 identity = np.identity
 meshgrid = np.meshgrid
@@ -71,11 +69,8 @@ __all__ = [
     "eye",
     "full",
     "full_like",
-    "geomspace",
     "identity",
     "indices",
-    "linspace",
-    "logspace",
     "meshgrid",
     "ones",
     "ones_like",

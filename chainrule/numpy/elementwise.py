@@ -237,6 +237,19 @@ def angle(z: Any, deg: bool = False) -> Any:
 conjugate = conj
 
 
+def real_if_close(a: Any, tol: float = 100) -> Any:
+    """numpy.real_if_close: the real part when every imaginary part is within ``tol``
+    machine epsilons of 0 (decided on the values; a choice, so no derivative of its own)."""
+    if not is_traced(a):
+        return np.real_if_close(a, tol=tol)
+    if a.dtype.kind != "c":
+        return a
+    plain = _concrete(a)
+    if tol > 1:
+        tol = np.finfo(plain.dtype).eps * tol
+    return ew.real_p(a) if np.all(np.abs(plain.imag) < tol) else a
+
+
 def _concrete(value: Any) -> Any:
     """A condition as a plain array (conditions carry no derivative)."""
     from chainrule.core import Tracer

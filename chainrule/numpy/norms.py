@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import Tracer
-from chainrule.numpy.arguments import is_traced, normalize_axis, normalize_one_axis
+from chainrule.numpy.arguments import holds_tracer, normalize_axis, normalize_one_axis
+from chainrule.numpy.creation import asarray
 from chainrule.numpy.elementwise import abs as _abs
 from chainrule.numpy.elementwise import conj, not_equal, power, real, sqrt
 from chainrule.numpy.manipulation import moveaxis, reshape
@@ -29,7 +30,8 @@ __all__ = ["cond", "matrix_norm", "norm", "vector_norm"]
 
 
 def _operand(value: Any) -> Any:
-    return value if isinstance(value, Tracer) else np.asarray(value)
+    """``value`` as an array; lists and tuples holding traced values are stacked."""
+    return value if isinstance(value, Tracer) else asarray(value)
 
 
 def _abs_squared(x: Any) -> Any:
@@ -91,7 +93,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> A
     >>> cr.grad(norm)(np.array([3.0, 4.0]))
     array([0.6, 0.8])
     """
-    if not is_traced(x):
+    if not holds_tracer(x):
         return np.linalg.norm(x, ord, axis, keepdims)
     x = _operand(x)
     ndim = x.ndim
@@ -129,7 +131,7 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: Any
 
     ``axis`` None takes every axis, a tuple several at once.
     """
-    if not is_traced(x):
+    if not holds_tracer(x):
         return np.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
     x = _operand(x)
     axes = normalize_axis(axis, x.ndim, "chainrule.numpy.linalg.vector_norm")
@@ -140,7 +142,7 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: Any
 
 def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Any:
     """Differentiable numpy.linalg.matrix_norm(x, keepdims=False, ord='fro'): last two axes."""
-    if not is_traced(x):
+    if not holds_tracer(x):
         return np.linalg.matrix_norm(x, keepdims=keepdims, ord=ord)
     return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
 
@@ -148,7 +150,7 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Any:
 def cond(x: Any, p: Any = None) -> Any:
     """Differentiable numpy.linalg.cond(x, p=None): a ratio of singular values for p in
     (None, 2, -2), else norm(x, p) * norm(inv(x), p)."""
-    if not is_traced(x):
+    if not holds_tracer(x):
         return np.linalg.cond(x, p)
     x = _operand(x)
     if x.ndim < 2:

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core import Primitive, spec_of
+from chainrule.core import Primitive
 from chainrule.primitives.contraction import matmul_p, swap_last_axes
-from chainrule.primitives.elementwise import conj_p
 from chainrule.primitives.linalg import triangular_solve_p
-from chainrule.primitives.matrix_parts import keep_triangle, sum_present, transpose_product
-
-
-def _conjugate(x):
-    """conj(x) for complex x; real x itself, so real matrices take no extra step."""
-    return conj_p(x) if spec_of(x).dtype.kind == "c" else x
+from chainrule.primitives.matrix_parts import (
+    conjugate,
+    keep_triangle,
+    sum_present,
+    transpose_product,
+)
 
 
 def _phi(x):
@@ -51,7 +50,7 @@ def _cholesky_jvp(tangents, primals, out):
     (a_dot,) = tangents
     left = _lower_solve(out, a_dot, False)  # L^-1 dA
     # (L^-1 dA) L^-H = (conj(L)^-1 (L^-1 dA)^T)^T
-    both = swap_last_axes(_lower_solve(_conjugate(out), swap_last_axes(left), False))
+    both = swap_last_axes(_lower_solve(conjugate(out), swap_last_axes(left), False))
     return matmul_p(out, _phi(both))
 
 
@@ -59,8 +58,8 @@ def _cholesky_vjp(out_bar, primals, out, wanted):
     middle = _phi(transpose_product(out, out_bar))
     left = _lower_solve(out, middle, True)  # L^-T Phi(...)
     # (L^-T Phi(...)) conj(L)^-1 = (conj(L)^-T (L^-T Phi(...))^T)^T
-    a_bar = swap_last_axes(_lower_solve(_conjugate(out), swap_last_axes(left), True))
-    return (0.5 * (a_bar + _conjugate(swap_last_axes(a_bar))),)
+    a_bar = swap_last_axes(_lower_solve(conjugate(out), swap_last_axes(left), True))
+    return (0.5 * (a_bar + conjugate(swap_last_axes(a_bar))),)
 
 
 cholesky_p = Primitive(
@@ -105,9 +104,9 @@ def _qr_jvp(tangents, primals, out):
     (a_dot,) = tangents
     q, r = out
     a_dot_r = _right_upper_solve(a_dot, r, False)  # dA R^-1
-    c = transpose_product(_conjugate(q), a_dot_r)  # Q^H dA R^-1
+    c = transpose_product(conjugate(q), a_dot_r)  # Q^H dA R^-1
     lower = _phi(c)
-    omega = lower - _conjugate(swap_last_axes(lower))
+    omega = lower - conjugate(swap_last_axes(lower))
     r_dot = matmul_p(c - omega, r)
     q_dot = matmul_p(q, omega) + a_dot_r - matmul_p(q, c)
     return q_dot, r_dot
@@ -122,8 +121,8 @@ def _qr_vjp(out_bar, primals, out, wanted):
         m = r_part
     else:
         m = -q_part if r_part is None else r_part - q_part
-    core = m - _phi(m - _conjugate(swap_last_axes(m)))
-    a_bar_r = matmul_p(_conjugate(q), core)  # A_bar R^T
+    core = m - _phi(m - conjugate(swap_last_axes(m)))
+    a_bar_r = matmul_p(conjugate(q), core)  # A_bar R^T
     if q_bar is not None:
         a_bar_r = q_bar + a_bar_r
     return (_right_upper_solve(a_bar_r, r, True),)

@@ -10,7 +10,8 @@ import numpy as np
 
 from chainrule.core import spec_of
 from chainrule.primitives.contraction import matmul_p, swap_last_axes
-from chainrule.primitives.elementwise import multiply_p
+from chainrule.primitives.declare import sum_terms
+from chainrule.primitives.elementwise import conj_p, multiply_p
 from chainrule.primitives.reductions import sum_p
 from chainrule.primitives.shape import diagonal_p, embed_diagonal_p, reshape_p
 
@@ -77,10 +78,19 @@ def transpose_product(x, y):
 
 
 def sum_present(terms):
-    terms = [t for t in terms if t is not None]
-    if not terms:
-        return None
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
+    """The sum of the terms that are not None (None when none is)."""
+    return sum_terms([t for t in terms if t is not None])
+
+
+def is_complex(x):
+    return spec_of(x).dtype.kind == "c"
+
+
+def conjugate(x):
+    """conj(x) for complex x, x itself for real x (so real inputs do no extra work)."""
+    return conj_p(x) if is_complex(x) else x
+
+
+def adjoint(x):
+    """x^H for stacks of matrices: x^T for real ones."""
+    return conjugate(swap_last_axes(x))

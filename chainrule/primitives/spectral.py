@@ -28,9 +28,12 @@ from chainrule.primitives.elementwise import (
 )
 from chainrule.primitives.linalg import solve_p
 from chainrule.primitives.matrix_parts import (
+    adjoint,
     as_column,
     as_row,
+    conjugate,
     diagonal_matrix,
+    is_complex,
     matrix_diagonal,
     sum_present,
     transpose_product,
@@ -49,20 +52,6 @@ def inverse_gaps(values):
     identity = np.eye(n, dtype=spec.dtype)
     gaps = as_row(values) - as_column(values) + identity
     return divide_p(np.ones((n, n), spec.dtype) - identity, gaps)
-
-
-def _is_complex(x):
-    return spec_of(x).dtype.kind == "c"
-
-
-def _conjugate(x):
-    """conj(x) for complex x, x itself for real x (so real inputs do no extra work)."""
-    return conj_p(x) if _is_complex(x) else x
-
-
-def _adjoint(x):
-    """x^H for stacks of matrices: x^T for real ones."""
-    return _conjugate(swap_last_axes(x))
 
 
 def _plain(value):
@@ -103,7 +92,7 @@ def refuse_phase_dependence(function, pairs):
 
 
 def _skew_hermitian_part(x):
-    return 0.5 * (x - _adjoint(x))
+    return 0.5 * (x - adjoint(x))
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,9 +116,9 @@ def _eigh_impl(a, uplo):
 def _eigh_jvp(tangents, primals, out, uplo):
     (a_dot,) = tangents
     w, v = out
-    projected = matmul_p(matmul_p(_adjoint(v), a_dot), v)
+    projected = matmul_p(matmul_p(adjoint(v), a_dot), v)
     w_dot = matrix_diagonal(projected)
-    if _is_complex(w_dot):  # real up to round-off: P is Hermitian
+    if is_complex(w_dot):  # real up to round-off: P is Hermitian
         w_dot = real_p(w_dot)
     v_dot = matmul_p(v, multiply_p(inverse_gaps(w), projected))
     return w_dot, v_dot
@@ -138,10 +127,10 @@ def _eigh_jvp(tangents, primals, out, uplo):
 def _eigh_vjp(out_bar, primals, out, wanted, uplo):
     w_bar, v_bar = out_bar
     w, v = out
-    v_conj = _conjugate(v)
+    v_conj = conjugate(v)
     if v_bar is None:
         return (matmul_p(multiply_p(v_conj, as_row(w_bar)), swap_last_axes(v)),)
-    if _is_complex(v):
+    if is_complex(v):
         refuse_phase_dependence("eigh", [(v, v_bar, 1.0)])
     core = multiply_p(inverse_gaps(w), _skew_hermitian_part(transpose_product(v, v_bar)))
     if w_bar is not None:
@@ -198,22 +187,22 @@ def _svd_jvp(tangents, primals, out):
     u, s, vh = out
     m, n = spec_of(u).shape[-2], spec_of(vh).shape[-1]
     k = spec_of(s).shape[-1]
-    v = _adjoint(vh)
-    dp = matmul_p(matmul_p(_adjoint(u), a_dot), v)
+    v = adjoint(vh)
+    dp = matmul_p(matmul_p(adjoint(u), a_dot), v)
     s_row, s_column = as_row(s), as_column(s)
     gaps = inverse_gaps(s * s)
-    dp_h = _adjoint(dp)
+    dp_h = adjoint(dp)
     u_dot = matmul_p(u, multiply_p(gaps, dp * s_row + s_column * dp_h))
     v_dot = matmul_p(v, multiply_p(gaps, s_column * dp + dp_h * s_row))
     s_dot = matrix_diagonal(dp)
-    if _is_complex(dp):
+    if is_complex(dp):
         u_dot = u_dot + multiply_p(u, _relative_phase(dp, s))
         s_dot = real_p(s_dot)
     if m > k:
         u_dot = u_dot + (matmul_p(a_dot, v) - matmul_p(u, dp)) / s_row
     if n > k:
-        v_dot = v_dot + (matmul_p(_adjoint(a_dot), u) - matmul_p(v, dp_h)) / s_row
-    return u_dot, s_dot, _adjoint(v_dot)
+        v_dot = v_dot + (matmul_p(adjoint(a_dot), u) - matmul_p(v, dp_h)) / s_row
+    return u_dot, s_dot, adjoint(v_dot)
 
 
 def _svd_vjp(out_bar, primals, out, wanted):
@@ -224,7 +213,7 @@ def _svd_vjp(out_bar, primals, out, wanted):
     s_row, s_column = as_row(s), as_column(s)
     terms = [] if s_bar is None else [diagonal_matrix(s_bar)]
     extra = []
-    if _is_complex(u) and (u_bar is not None or vh_bar is not None):
+    if is_complex(u) and (u_bar is not None or vh_bar is not None):
         # u_i and the row vh_i turn by e^{i phi} and e^{-i phi} together.
         pairs = [] if u_bar is None else [(u, u_bar, 1.0)]
         if vh_bar is not None:
@@ -233,22 +222,22 @@ def _svd_vjp(out_bar, primals, out, wanted):
     if u_bar is not None or vh_bar is not None:
         gaps = inverse_gaps(s * s)
     if u_bar is not None:
-        u_grad = _conjugate(u_bar)
-        j = matmul_p(_adjoint(u), u_grad)
-        terms.append(multiply_p(gaps, j - _adjoint(j)) * s_row)
-        if _is_complex(j):
+        u_grad = conjugate(u_bar)
+        j = matmul_p(adjoint(u), u_grad)
+        terms.append(multiply_p(gaps, j - adjoint(j)) * s_row)
+        if is_complex(j):
             terms.append(diagonal_matrix(1j * imag_p(matrix_diagonal(j)) * _phase_scale(s)))
         if m > k:
             extra.append(matmul_p((u_grad - matmul_p(u, j)) / s_row, vh))
     if vh_bar is not None:
         v_grad = swap_last_axes(vh_bar)
         kk = matmul_p(vh, v_grad)  # V^H G_V
-        terms.append(s_column * multiply_p(gaps, kk - _adjoint(kk)))
+        terms.append(s_column * multiply_p(gaps, kk - adjoint(kk)))
         if n > k:
-            v_part = v_grad - matmul_p(_adjoint(vh), kk)
-            extra.append(matmul_p(u / s_row, _adjoint(v_part)))
+            v_part = v_grad - matmul_p(adjoint(vh), kk)
+            extra.append(matmul_p(u / s_row, adjoint(v_part)))
     a_grad = sum_present([matmul_p(matmul_p(u, sum_present(terms)), vh)] + extra)
-    return (_conjugate(a_grad),)
+    return (conjugate(a_grad),)
 
 
 svd_p = Primitive(
@@ -284,7 +273,7 @@ def _columnwise_real_dot(x, y):
     product = multiply_p(x, y)
     ndim = len(spec_of(product).shape)
     total = sum_p(product, axis=(ndim - 2,), keepdims=False)
-    return real_p(total) if _is_complex(total) else total
+    return real_p(total) if is_complex(total) else total
 
 
 def _eig_jvp(tangents, primals, out):
@@ -292,7 +281,7 @@ def _eig_jvp(tangents, primals, out):
     w, v = out
     m = solve_p(v, matmul_p(a_dot, v))
     v_dot = matmul_p(v, multiply_p(inverse_gaps(w), m))
-    v_conj = conj_p(v) if _is_complex(v) else v
+    v_conj = conj_p(v) if is_complex(v) else v
     v_dot = v_dot - multiply_p(v, as_row(_columnwise_real_dot(v_conj, v_dot)))
     return matrix_diagonal(m), v_dot
 
@@ -303,8 +292,8 @@ def _eig_vjp(out_bar, primals, out, wanted):
     v_t = swap_last_axes(v)
     core = None
     if v_bar is not None:
-        v_conj = conj_p(v) if _is_complex(v) else v
-        if _is_complex(v):
+        v_conj = conj_p(v) if is_complex(v) else v
+        if is_complex(v):
             refuse_phase_dependence("eig", [(v, v_bar, 1.0)])
         v_bar = v_bar - multiply_p(v_conj, as_row(_columnwise_real_dot(v, v_bar)))
         core = multiply_p(inverse_gaps(w), matmul_p(v_t, v_bar))

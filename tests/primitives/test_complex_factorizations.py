@@ -14,6 +14,13 @@ import numpy as np
 import pytest
 import scipy.linalg
 from assertions import raises_with
+from decomposition_views import (
+    cholesky_upper,
+    lu_lower,
+    lu_upper,
+    qr_q,
+    qr_r,
+)
 from matrices import MatrixCase
 
 import chainrule as cr
@@ -71,10 +78,6 @@ def complex_case(fn, structures, shape_sets, name="", **extra) -> ComplexMatrixC
     )
 
 
-def cholesky_upper(a):
-    return linalg.cholesky(a, upper=True)
-
-
 def scipy_cholesky_lower(a):
     return csl.cholesky(a, lower=True)
 
@@ -89,22 +92,6 @@ def cho_solve(a, b, lower=False):
 
 def solve_structured(a, b, assume_a, lower=False):
     return csl.solve(a, b, assume_a=assume_a, lower=lower)
-
-
-def qr_q(a):
-    return linalg.qr(a)[0]
-
-
-def qr_r(a):
-    return linalg.qr(a)[1]
-
-
-def lu_lower(a):
-    return csl.lu(a)[1]
-
-
-def lu_upper(a):
-    return csl.lu(a)[2]
 
 
 def lu_permuted_lower(a):

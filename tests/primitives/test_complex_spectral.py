@@ -15,6 +15,16 @@ import numpy as np
 import pytest
 from assertions import raises_with
 from cases import Case
+from decomposition_views import (
+    eigenvector_projector,
+    eigenvectors_abs,
+    eigh_reconstruction,
+    hermitian_svd_vectors,
+    left_singular_vectors_abs,
+    polar_factor,
+    right_singular_vectors_abs,
+    singular_values,
+)
 
 import chainrule as cr
 import chainrule.numpy as cnp
@@ -86,41 +96,6 @@ def complex_case(fn, structures, shape_sets, name="", **extra) -> ComplexMatrixC
     return ComplexMatrixCase(fn, structures, shape_sets, name=name or fn.__name__, dtype=C, **extra)
 
 
-def _adjoint(x):
-    return cnp.conj(cnp.swapaxes(x, -1, -2))
-
-
-def eigenvectors_abs(a, UPLO="L"):
-    return cnp.abs(linalg.eigh(a, UPLO)[1])
-
-
-def eigh_reconstruction(a):
-    w, v = linalg.eigh(a)
-    return (v * w[..., None, :]) @ _adjoint(v)
-
-
-def eigenvector_projector(a):
-    v = linalg.eigh(a)[1][..., :, 0]
-    return v[..., :, None] * cnp.conj(v[..., None, :])
-
-
-def singular_values(a):
-    return linalg.svd(a, compute_uv=False)
-
-
-def left_singular_vectors_abs(a):
-    return cnp.abs(linalg.svd(a, full_matrices=False)[0])
-
-
-def right_singular_vectors_abs(a):
-    return cnp.abs(linalg.svd(a, full_matrices=False)[2])
-
-
-def polar_factor(a):
-    u, _, vh = linalg.svd(a, full_matrices=False)
-    return u @ vh
-
-
 def svd_reconstruction(a):
     u, s, vh = linalg.svd(a, full_matrices=False)
     return (u * s[..., None, :]) @ vh
@@ -129,11 +104,6 @@ def svd_reconstruction(a):
 def singular_pair_projector(a):
     u, _, vh = linalg.svd(a, full_matrices=False)
     return u[..., :, :1] @ vh[..., :1, :]
-
-
-def hermitian_svd_vectors(a):
-    u, s, vh = linalg.svd(a, hermitian=True)
-    return cnp.abs(u) + cnp.abs(vh) + s[..., None]
 
 
 def hermitian_svd_reconstruction(a):

@@ -11,74 +11,32 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from decomposition_views import (
+    cholesky_upper,
+    eigenvector_projector,
+    eigenvectors_abs,
+    eigh_reconstruction,
+    hermitian_svd_vectors,
+    left_singular_vectors_abs,
+    lu_lower,
+    lu_upper,
+    polar_factor,
+    qr_q,
+    qr_r,
+    right_singular_vectors_abs,
+    singular_values,
+)
 from matrices import SQUARE, matrix_case
 
 import chainrule as cr
 import chainrule.numpy as cnp
-import chainrule.scipy.linalg as csl
 from chainrule.testing import check_grads
 
 linalg = cnp.linalg
 
 
-def cholesky_upper(a):
-    return linalg.cholesky(a, upper=True)
-
-
-def eigenvectors_abs(a, UPLO="L"):
-    return cnp.abs(linalg.eigh(a, UPLO)[1])
-
-
-def eigh_reconstruction(a):
-    w, v = linalg.eigh(a)
-    return (v * w[..., None, :]) @ cnp.swapaxes(v, -1, -2)
-
-
-def eigenvector_projector(a):
-    v = linalg.eigh(a)[1][..., :, 0]
-    return v[..., :, None] * v[..., None, :]
-
-
 def symmetric_eigenvalues(a):
     return linalg.eigvalsh((a + cnp.swapaxes(a, -1, -2)) / 2)
-
-
-def singular_values(a):
-    return linalg.svd(a, compute_uv=False)
-
-
-def left_singular_vectors_abs(a):
-    return cnp.abs(linalg.svd(a, full_matrices=False)[0])
-
-
-def right_singular_vectors_abs(a):
-    return cnp.abs(linalg.svd(a, full_matrices=False)[2])
-
-
-def polar_factor(a):
-    u, _, vh = linalg.svd(a, full_matrices=False)
-    return u @ vh
-
-
-def hermitian_svd_vectors(a):
-    u, s, vh = linalg.svd(a, hermitian=True)
-    return cnp.abs(u) + cnp.abs(vh) + s[..., None]
-
-
-def qr_q(a):
-    return linalg.qr(a)[0]
-
-
-def qr_r(a):
-    return linalg.qr(a)[1]
-
-
-def lu_lower(a):
-    return csl.lu(a)[1]
-
-
-def lu_upper(a):
-    return csl.lu(a)[2]
 
 
 def eigenvalues_real_part(a):

@@ -1,7 +1,8 @@
 """The families of chainrule.scipy.special in special_bessel.py, special_elementary.py and
-special_integrals.py against SciPy: values and dtypes, dispatch of SciPy's own functions on
-traced values, orders that carry no derivative, errors, and the documented conventions at
-kinks. (Their rules: tests/primitives/test_special_{bessel,elementary,integrals}.py.)"""
+special_integrals.py against SciPy: orders that carry no derivative, derivative functions,
+errors, and the documented conventions at kinks (their values, dtypes and dispatch are in
+test_special.py's ELEMENTWISE table; their rules in
+tests/primitives/test_special_{bessel,elementary,integrals}.py)."""
 
 import numpy as np
 import pytest
@@ -12,101 +13,9 @@ import chainrule as cr
 import chainrule.scipy.special as csp
 from chainrule.testing import check_grads
 
-# name: (domain of every argument, number of arguments); each is csp.name and sc.name.
-ELEMENTWISE = {
-    "k0": ((0.3, 4), 1),
-    "k1": ((0.3, 4), 1),
-    "k0e": ((0.3, 4), 1),
-    "k1e": ((0.3, 4), 1),
-    "erfi": ((-2, 2), 1),
-    "dawsn": ((-3, 3), 1),
-    "exp10": ((-2, 2), 1),
-    "expm1": ((-2, 2), 1),
-    "log1p": ((-0.5, 2), 1),
-    "exp2": ((-2, 2), 1),
-    "cbrt": ((-2, 2), 1),
-    "cosm1": ((-3, 3), 1),
-    "exprel": ((-5, 5), 1),
-    "sindg": ((-300, 300), 1),
-    "cosdg": ((-300, 300), 1),
-    "tandg": ((-80, 80), 1),
-    "cotdg": ((10, 80), 1),
-    "round": ((-5, 5), 1),
-    "loggamma": ((0.3, 4), 1),
-    "exp1": ((0.2, 4), 1),
-    "expi": ((0.2, 4), 1),
-    "spence": ((0.1, 3), 1),
-    "ndtri_exp": ((-5, -0.1), 1),
-    "powm1": ((0.3, 3), 2),
-    "binom": ((0.3, 3), 2),
-    "huber": ((0.3, 3), 2),
-    "pseudo_huber": ((0.3, 3), 2),
-    "boxcox": ((0.3, 3), 2),
-    "boxcox1p": ((0.3, 3), 2),
-    "inv_boxcox": ((0.3, 2), 2),
-    "inv_boxcox1p": ((0.3, 2), 2),
-    "owens_t": ((-2, 2), 2),
-    "gammaincinv": ((0.1, 0.9), 2),
-    "gammainccinv": ((0.1, 0.9), 2),
-    "radian": ((-3, 3), 3),
-    "betaincinv": ((0.1, 0.9), 3),
-}
-# Composites compute differently from SciPy's C code: equal to a few ulps.
-COMPOSITES = {
-    "expm1", "log1p", "exp2", "cbrt", "radian", "boxcox", "boxcox1p", "inv_boxcox", "inv_boxcox1p"
-}  # fmt: skip
-NO_DERIVATIVE = {"round"}
-# Functions differentiable in their last argument only (the shapes have no closed form).
-LAST_ARGUMENT_ONLY = {"gammaincinv", "gammainccinv", "betaincinv"}
-
-
-def _sample(rng, domain, arity, dtype=np.float64, shape=(2, 3)):
-    return tuple(rng.uniform(*domain, size=shape).astype(dtype) for _ in range(arity))
-
 
 def _traced_value(function, args):
     return cr.jvp(function, args, tuple(np.ones_like(a) for a in args))[0]
-
-
-def _differentiable_part(name, args, module=csp):
-    function = getattr(module, name)
-    if name in LAST_ARGUMENT_ONLY:
-        return (lambda x: function(*args[:-1], x)), args[-1:]
-    return function, args
-
-
-@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=str)
-@pytest.mark.parametrize("name", ELEMENTWISE, ids=str)
-def test_values_and_dtypes_match_scipy(name, dtype, rng):
-    domain, arity = ELEMENTWISE[name]
-    args = _sample(rng, domain, arity, dtype)
-    expected = getattr(sc, name)(*args)
-    plain = getattr(csp, name)(*args)
-    assert type(plain) is type(expected) and plain.dtype == expected.dtype
-    np.testing.assert_array_equal(plain, expected)
-    function, traced_args = _differentiable_part(name, args)
-    traced = _traced_value(function, traced_args)
-    assert traced.dtype == expected.dtype
-    if name in COMPOSITES:
-        np.testing.assert_allclose(traced, expected, rtol=8 * np.finfo(dtype).eps, atol=0)
-    else:
-        np.testing.assert_array_equal(traced, expected)
-    if name not in NO_DERIVATIVE:
-        bars = cr.vjp(function, *traced_args)[1](np.ones_like(expected))
-        assert all(bar.dtype == dtype for bar in bars)
-
-
-@pytest.mark.parametrize("name", ELEMENTWISE, ids=str)
-def test_scipy_ufuncs_on_traced_values_dispatch_here(name, rng):
-    domain, arity = ELEMENTWISE[name]
-    args = _sample(rng, domain, arity)
-    scipy_function, traced_args = _differentiable_part(name, args, module=sc)
-    ours, _ = _differentiable_part(name, args)
-    tangents = _sample(rng, (-1, 1), len(traced_args))
-    out, tangent = cr.jvp(scipy_function, traced_args, tangents)
-    expected, expected_tangent = cr.jvp(ours, traced_args, tangents)
-    np.testing.assert_array_equal(out, expected)
-    np.testing.assert_array_equal(tangent, expected_tangent)
 
 
 def test_softplus_and_comb_match_scipy(rng):
