@@ -19,6 +19,8 @@ from chainrule.primitives.elementwise import (
     abs_p,
     exp_p,
     less_equal_p,
+    less_p,
+    log1p_p,
     log_p,
     sign_p,
     sin_p,
@@ -167,3 +169,20 @@ binom_p = _special(
     ),
 )
 loggamma_p = _special("loggamma", sc.loggamma, lambda x, out: digamma_p(x), ("inputs",))
+
+
+# ---------------------------------------------------------------------------------------
+# log1p(u) / u, 1 at u = 0, as a composite that is smooth there to any order: the direct
+# quotient away from 0 and its series sum_k (-u)^k / (k + 1) where |u| < 0.1 (18 terms:
+# 0.1^18 / 18 is below float64 resolution, to the third derivative and beyond).
+_RATIO_SERIES_TERMS = 18
+
+
+def log1p_ratio(u: Any) -> Any:
+    """log1p(u) / u with its limit 1 at u = 0 (written with primitives: differentiable)."""
+    is_small = less_p(abs_p(u), 0.1)
+    series = 0.0
+    for k in reversed(range(_RATIO_SERIES_TERMS)):
+        series = 1.0 / (k + 1) - u * series
+    safe = where_p(is_small, 1.0, u)
+    return where_p(is_small, series, log1p_p(safe) / safe)

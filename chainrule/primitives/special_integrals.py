@@ -14,8 +14,9 @@ from typing import Any
 import scipy.special as sc
 
 from chainrule.primitives.declare import elementwise
-from chainrule.primitives.elementwise import equal_p, exp_p, log_p, where_p
+from chainrule.primitives.elementwise import exp_p
 from chainrule.primitives.special import erf_p, no_closed_form
+from chainrule.primitives.special_elementary import log1p_ratio
 
 _FAMILY = "special"
 _TWO_PI = 2 * math.pi
@@ -57,12 +58,10 @@ expi_p = _special("expi", sc.expi, lambda x, out: exp_p(x) / x, ("inputs",))
 
 # ---------------------------------------------------------------------------------------
 # Spence's function (the dilogarithm as SciPy defines it), z >= 0:
-# spence(z) = int_1^z log(t) / (1 - t) dt, so spence'(z) = log(z) / (1 - z), with its
-# limit -1 at z = 1 (where the higher derivatives of this rule are not the limits: see
-# docs/conventions.md).
+# spence(z) = int_1^z log(t) / (1 - t) dt, so spence'(z) = log(z) / (1 - z)
+# = -log1p(t) / t with t = z - 1, smooth through z = 1 (slope -1, second derivative 1/2).
 def _spence_slope(z: Any, out: Any) -> Any:
-    is_one = equal_p(z, 1)
-    return where_p(is_one, -1.0, log_p(z) / where_p(is_one, 1.0, 1 - z))
+    return -log1p_ratio(z - 1)
 
 
 spence_p = _special("spence", sc.spence, _spence_slope, ("inputs",))

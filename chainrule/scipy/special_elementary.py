@@ -116,21 +116,6 @@ def comb(N: Any, k: Any, *, exact: bool = False, repetition: bool = False) -> An
 # both arguments; boxcox1p uses L = log1p(x). The inverses are exp(y g) and expm1(y g)
 # with g = log1p(l y) / (l y) (1 at l y = 0), taken from its series where |l y| < 0.1.
 
-_RATIO_SERIES_TERMS = 18  # 0.1^18 / 18: below float64 resolution, to the third derivative
-
-
-def _log1p_ratio(u: Any) -> Any:
-    """log1p(u) / u, 1 at u = 0: sum_k (-u)^k / (k + 1) near 0."""
-    is_small = np.abs(concrete(u)) < 0.1
-    series = 0.0
-    for k in reversed(range(_RATIO_SERIES_TERMS)):
-        series = 1.0 / (k + 1) - u * series
-    if np.all(is_small):
-        return series
-    safe = cnp.where(is_small, 1.0, u)
-    direct = cnp.log1p(safe) / safe
-    return direct if not np.any(is_small) else cnp.where(is_small, series, direct)
-
 
 def _boxcox(x: Any, lmbda: Any) -> Any:
     logarithm = log_p(x)
@@ -143,11 +128,11 @@ def _boxcox1p(x: Any, lmbda: Any) -> Any:
 
 
 def _inv_boxcox(y: Any, lmbda: Any) -> Any:
-    return cnp.exp(y * _log1p_ratio(lmbda * y))
+    return cnp.exp(y * se.log1p_ratio(lmbda * y))
 
 
 def _inv_boxcox1p(y: Any, lmbda: Any) -> Any:
-    return cnp.expm1(y * _log1p_ratio(lmbda * y))
+    return cnp.expm1(y * se.log1p_ratio(lmbda * y))
 
 
 boxcox = ufunc(_boxcox, sc.boxcox)

@@ -137,8 +137,17 @@ def test_box_cox_at_lambda_zero():
 EDGE_CONVENTIONS = [
     ("huber", (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)),  # |r| = delta: the quadratic piece's
     ("huber", (1.0, -1.0), (0.0, -1.0), (0.0, 0.0)),
-    ("spence", (1.0,), (-1.0,), (0.0,)),  # the limit -1; the true second derivative is 1/2
 ]
+
+
+def test_spence_is_smooth_through_one():
+    # spence'(z) = log(z) / (1 - z) = -log1p(t) / t with t = z - 1: -1 + t/2 - t^2/3 + ...
+    assert cr.grad(csp.spence)(1.0) == -1.0
+    for z in (1.0 + 1e-12, 1.0 - 1e-9, 0.95, 1.05):
+        assert cr.grad(csp.spence)(z) == pytest.approx(np.log(z) / (1 - z), rel=1e-12)
+    assert cr.grad(cr.grad(csp.spence))(1.0) == pytest.approx(0.5, rel=1e-14)
+    assert cr.grad(cr.grad(cr.grad(csp.spence)))(1.0) == pytest.approx(-2 / 3, rel=1e-12)
+    check_grads(csp.spence, (np.array([0.5, 0.97, 1.0, 1.03, 2.0]),), order=3)
 
 
 @pytest.mark.parametrize(
