@@ -40,6 +40,7 @@ SECTIONS = [
     ("scipy.special", "scipy.special", "chainrule.scipy.special"),
     ("scipy.stats", "scipy.stats", "chainrule.scipy.stats"),
     ("scipy.linalg", "scipy.linalg", "chainrule.scipy.linalg"),
+    ("scipy.signal", "scipy.signal", "chainrule.scipy.signal"),
 ]
 # Methods of a scipy.stats distribution that the page looks for.
 DISTRIBUTION_METHODS = ("pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf")
@@ -230,9 +231,18 @@ def section(title: str, reference_name: str, ours_name: str) -> tuple[list[str],
             + ".",
             "",
         ]
+    if reference_name.startswith("numpy"):
+        behaviour = "called on a traced value, each raises NotImplementedError naming it."
+    else:
+        behaviour = (
+            f"`{ours_name}` has no such name, and SciPy's own function called on a traced "
+            "value stops with chainrule's TypeError about np.asarray (SciPy converts its "
+            "arguments first), or, for a ufunc, a NotImplementedError naming it."
+        )
     lines += [
-        f"**Not supported** ({len(missing)}): called on a traced value, each raises "
-        "NotImplementedError naming it. " + ", ".join(f"`{n}`" for n in missing) + ".",
+        f"**Not supported** ({len(missing)}): {behaviour} "
+        + ", ".join(f"`{n}`" for n in missing)
+        + ".",
         "",
     ]
     counts = {"supported": len(rows), "no derivative": len(no_derivative), "missing": len(missing)}

@@ -159,6 +159,12 @@ def _array_ufunc(self: Tracer, ufunc: Any, method: str, *inputs: Any, **kwargs: 
         target = _ufunc_targets.get(ufunc)
         if target is None:
             name = ufunc.__name__
+            if getattr(np, name, None) is not ufunc:
+                # Another library's ufunc (SciPy's) that registered no function: finding
+                # a chainrule.numpy function by its name could compute something else.
+                scipy_special = sys.modules.get("scipy.special")
+                owner = "scipy.special" if getattr(scipy_special, name, None) is ufunc else ""
+                raise _unsupported(f"{owner}.{name}" if owner else f"the ufunc {name}")
             target = _ufunc_targets[ufunc] = _target(name, f"numpy.{name}")
         return target(*inputs, **kwargs)
     name = ufunc.__name__

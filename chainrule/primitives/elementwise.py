@@ -39,7 +39,13 @@ def _scalar_fast_path(ufunc: np.ufunc, operation: Any) -> Any:
     """
 
     def impl(x: Any, y: Any) -> Any:
-        if type(x) in _NUMPY_SCALARS or type(y) in _NUMPY_SCALARS:
+        x_type, y_type = type(x), type(y)
+        # A Python complex with a float64 (a subclass of float) would give a Python complex,
+        # which has no shape or dtype: the ufunc keeps it a NumPy value.
+        if (x_type in _NUMPY_SCALARS or y_type in _NUMPY_SCALARS) and complex not in (
+            x_type,
+            y_type,
+        ):
             return operation(x, y)
         return ufunc(x, y)
 

@@ -43,7 +43,9 @@ def lagged_sums(u, v, count: int):
             continue
         later = slice_p(u, start=k, stop=length, axis=last)
         earlier = slice_p(v, start=0, stop=length - k, axis=last)
-        pieces.append(reshape_p(sum_p(later * earlier, axis=every_axis, keepdims=False), shape=(1,)))
+        pieces.append(
+            reshape_p(sum_p(later * earlier, axis=every_axis, keepdims=False), shape=(1,))
+        )
     return pieces[0] if count == 1 else concatenate_p(*pieces, axis=0)
 
 

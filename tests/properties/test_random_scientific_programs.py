@@ -1,15 +1,16 @@
 """Random scientific programs: derivatives against an independent float64 oracle.
 
-Hypothesis chains steps from five families (one module each): numpy.linalg with
-scipy.linalg.expm; numpy.fft and complex arithmetic; scipy.special and scipy.stats;
-sorting, order statistics and NaN-ignoring reductions; and the rest of NumPy
-(differences, cumulative products, convolution, interpolation, polynomials, weighted
-averages). Each step maps the running value, and the inputs, into its function's smooth
-domain: well-conditioned matrices with separated spectra, positive or (0, 1)-valued
-arguments, values too far apart to tie, complex values away from branch cuts. Programs
-are written with `np` (through NumPy's protocols; SciPy's ufuncs as they are) or with
-`chainrule.numpy`, and call chainrule.scipy on traced values where SciPy's own functions
-cannot take tracers.
+Hypothesis chains steps from six families (one module each): numpy.linalg with
+scipy.linalg.expm; complex linear algebra (decompositions, solves and matrix functions of
+complex matrices, back to real by phase-invariant functions); numpy.fft and complex
+arithmetic; scipy.special and scipy.stats; sorting, order statistics and NaN-ignoring
+reductions; and the rest of NumPy (differences, cumulative products, convolution,
+interpolation, polynomials, weighted averages). Each step maps the running value, and
+the inputs, into its function's smooth domain: well-conditioned matrices with separated
+spectra, positive or (0, 1)-valued arguments, values too far apart to tie, complex values
+away from branch cuts. Programs are written with `np` (through NumPy's protocols;
+SciPy's ufuncs as they are) or with `chainrule.numpy`, and call chainrule.scipy on traced
+values where SciPy's own functions cannot take tracers.
 
 The oracle runs the same program on plain arrays, so with NumPy and SciPy alone, and
 takes central differences with Richardson extrapolation (oracle.py). Values must equal
@@ -23,6 +24,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from properties.complex_linalg_steps import COMPLEX_LINALG_STEPS
 from properties.fourier_complex_steps import FOURIER_COMPLEX_STEPS
 from properties.linalg_steps import LINALG_STEPS
 from properties.numpy_steps import NUMPY_STEPS
@@ -53,6 +55,7 @@ EACH_KIND = settings(SETTINGS, max_examples=6)  # programs ending in one kind of
 MAX_NDIM = 4
 FAMILIES = {
     "linalg": LINALG_STEPS,
+    "complex linalg": COMPLEX_LINALG_STEPS,
     "fft and complex": FOURIER_COMPLEX_STEPS,
     "special and stats": SPECIAL_STATS_STEPS,
     "order statistics": ORDER_STATISTICS_STEPS,
@@ -186,3 +189,15 @@ def test_every_kind_of_step_matches_the_oracle(required):
         check_second_order(program, x, y, rng)
 
     check()
+
+
+def test_second_derivatives_of_the_sign_of_slogdet_of_one_complex_matrix():
+    """Unbatched, the complex sign's cotangent is 0-d (this once crashed: 1j times a
+    float64 scalar made a Python complex, without a shape)."""
+    a = np.array([[2.0, 0.3], [0.1, 1.5]])
+
+    def sign(v, x, y, xp):
+        return xp.real(xp.linalg.slogdet(a + 1j * (v + y) * np.eye(2))[0])
+
+    program = Program((Step("real(slogdet(a + i (x + y) I).sign)", sign),), cnp)
+    check_second_order(program, np.float64(0.3), np.float64(0.2), np.random.default_rng(0))

@@ -392,3 +392,11 @@ def test_import_without_scipy_names_the_extra():
         assert last_line.startswith("ImportError: chainrule.scipy needs SciPy"), last_line
         assert "pip install 'chainrule[scipy]'" in last_line
         assert f"while importing {module})" in last_line
+
+
+def test_scipy_ufuncs_without_a_rule_are_refused_by_their_own_name():
+    # Not looked up by name in chainrule.numpy, where a namesake could compute another thing.
+    raises_with(
+        NotImplementedError, lambda: cr.grad(lambda x: sc.struve(1, x))(1.0), "scipy.special.struve"
+    )
+    raises_with(NotImplementedError, lambda: cr.grad(lambda x: sc.airy(x)[0])(1.0), "airy")
