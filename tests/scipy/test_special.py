@@ -230,6 +230,11 @@ def test_shape_parameters_without_closed_form_derivatives_are_refused():
         (lambda a: csp.betainc(a, 2.0, 0.3), "betainc", "a"),
         (lambda b: csp.betainc(2.0, b, 0.3), "betainc", "b"),
         (lambda df: csp.stdtr(df, 0.3), "stdtr", "df"),
+        (lambda a: csp.gammaincinv(a, 0.3), "gammaincinv", "a"),
+        (lambda a: csp.gammainccinv(a, 0.3), "gammainccinv", "a"),
+        (lambda a: csp.betaincinv(a, 2.0, 0.3), "betaincinv", "a"),
+        (lambda b: csp.betaincinv(2.0, b, 0.3), "betaincinv", "b"),
+        (lambda x: csp.zeta(x, 1.5), "zeta", "x"),
     ]
     for function, name, argument in refused:
         for differentiate in (cr.grad, cr.jacfwd):
