@@ -253,3 +253,14 @@ def test_complex64_stays_complex64(rng):
         np.testing.assert_allclose(value, function(z), rtol=1e-5)
     gradient = cr.grad(lambda z: cnp.real(csp.logsumexp(z)))(z)
     assert gradient.dtype == np.complex64
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_softmaxes_of_entries_all_minus_infinity():
+    # docs/conventions.md: NaN values as SciPy's; log_softmax's VJP is the identity there.
+    x = np.full(3, -np.inf)
+    out, pullback = cr.vjp(csp.log_softmax, x)
+    assert np.all(np.isnan(out)) and np.all(np.isnan(sc.log_softmax(x)))
+    np.testing.assert_array_equal(pullback(np.array([1.0, 0.0, 2.0]))[0], [1.0, 0.0, 2.0])
+    out, pullback = cr.vjp(csp.softmax, x)
+    assert np.all(np.isnan(out)) and np.all(np.isnan(pullback(np.ones(3))[0]))
