@@ -41,6 +41,7 @@ SECTIONS = [
     ("scipy.stats", "scipy.stats", "chainrule.scipy.stats"),
     ("scipy.linalg", "scipy.linalg", "chainrule.scipy.linalg"),
     ("scipy.signal", "scipy.signal", "chainrule.scipy.signal"),
+    ("scipy.integrate", "scipy.integrate", "chainrule.scipy.integrate"),
 ]
 # Methods of a scipy.stats distribution that the page looks for.
 DISTRIBUTION_METHODS = ("pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf")

@@ -28,6 +28,6 @@ except ImportError as error:
         f"{_module_being_imported()})"
     ) from error
 
-from chainrule.scipy import linalg, signal, special, stats  # noqa: E402
+from chainrule.scipy import integrate, linalg, signal, special, stats  # noqa: E402
 
-__all__ = ["linalg", "signal", "special", "stats"]
+__all__ = ["integrate", "linalg", "signal", "special", "stats"]
