@@ -10,7 +10,6 @@ log_softmax (special_logsumexp.py). Calling the SciPy ufuncs themselves
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -24,9 +23,9 @@ from chainrule.primitives.declare import safe_multiply_p
 from chainrule.primitives.elementwise import log_p, where_p
 from chainrule.scipy.special_logsumexp import log_softmax, logsumexp, softmax  # noqa: F401
 from chainrule.scipy.special_ufuncs import (
-    at_static_orders,
     check_keywords,
     concrete,
+    of_static_order,
     refuse_traced_order,
     ufunc,
     with_dtype,
@@ -89,26 +88,17 @@ def polygamma(n: Any, x: Any) -> Any:
     >>> float(cr.grad(lambda x: polygamma(1, x))(1.0))  # polygamma(2, 1) = -2 zeta(3)
     -2.404113806319
     """
-    if not is_traced(n, x):
-        return sc.polygamma(n, x)
-    refuse_traced_order("polygamma", "n", n)
-    return at_static_orders(sp.polygamma_p, "n", n, x)
+    return of_static_order("polygamma", sc.polygamma, sp.polygamma_p, "n", n, x, parameter="n")
 
 
 def iv(v: Any, z: Any) -> Any:
     """Differentiable scipy.special.iv(v, z), the modified Bessel function I_v; not in v."""
-    if not is_traced(v, z):
-        return sc.iv(v, z)
-    refuse_traced_order("iv", "v", v)
-    return at_static_orders(sp.iv_p, "order", v, z)
+    return of_static_order("iv", sc.iv, sp.iv_p, "v", v, z)
 
 
 def ive(v: Any, z: Any) -> Any:
     """Differentiable scipy.special.ive(v, z) = iv(v, z) exp(-|z|); not in v."""
-    if not is_traced(v, z):
-        return sc.ive(v, z)
-    refuse_traced_order("ive", "v", v)
-    return at_static_orders(sp.ive_p, "order", v, z)
+    return of_static_order("ive", sc.ive, sp.ive_p, "v", v, z)
 
 
 def jv(v: Any, z: Any) -> Any:
@@ -118,10 +108,7 @@ def jv(v: Any, z: Any) -> Any:
     >>> float(cr.grad(lambda x: jv(0, x))(1.0))  # J_0'(1) = -J_1(1)
     -0.440050585745
     """
-    if not is_traced(v, z):
-        return sc.jv(v, z)
-    refuse_traced_order("jv", "v", v)
-    return at_static_orders(sp.jv_p, "order", v, z)
+    return of_static_order("jv", sc.jv, sp.jv_p, "v", v, z)
 
 
 jn = jv  # SciPy's jn is jv itself
@@ -129,22 +116,13 @@ jn = jv  # SciPy's jn is jv itself
 
 def yv(v: Any, z: Any) -> Any:
     """Differentiable scipy.special.yv(v, z), the Bessel function of the second kind; not in v."""
-    if not is_traced(v, z):
-        return sc.yv(v, z)
-    refuse_traced_order("yv", "v", v)
-    return at_static_orders(sp.yv_p, "order", v, z)
+    return of_static_order("yv", sc.yv, sp.yv_p, "v", v, z)
 
 
 def yn(n: Any, x: Any) -> Any:
     """Differentiable scipy.special.yn(n, x), Y_n of integer order n (SciPy's own yn); not in n."""
-    if not is_traced(n, x):
-        return sc.yn(n, x)
-    refuse_traced_order("yn", "n", n)
-    orders = np.asarray(n)
-    if np.any(np.trunc(orders) != orders):
-        # SciPy computes Y_trunc(n) then, with this warning; so does the derivative here.
-        warnings.warn("floating point number truncated to an integer", RuntimeWarning, 2)
-    return at_static_orders(sp.yn_p, "order", np.trunc(orders), x)
+    # SciPy truncates a non-integer n, with a warning; so does the derivative here.
+    return of_static_order("yn", sc.yn, sp.yn_p, "n", n, x, integer=True)
 
 
 def multigammaln(a: Any, d: int) -> Any:

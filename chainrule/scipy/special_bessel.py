@@ -6,7 +6,6 @@ in their orders (which may be arrays of plain numbers).
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,12 @@ from chainrule.numpy import protocols
 from chainrule.numpy.arguments import is_traced
 from chainrule.primitives import special_bessel as sb
 from chainrule.scipy.special import iv, jv, yv
-from chainrule.scipy.special_ufuncs import at_static_orders, refuse_traced_order, ufunc
+from chainrule.scipy.special_ufuncs import (
+    at_static_orders,
+    of_static_order,
+    refuse_traced_order,
+    ufunc,
+)
 
 __all__ = (
     "ivp jvp k0 k0e k1 k1e kn kv kve kvp spherical_in spherical_jn spherical_kn spherical_yn yvp"
@@ -35,30 +39,18 @@ def kv(v: Any, z: Any) -> Any:
     >>> round(float(cr.grad(lambda x: kv(0, x))(1.0)), 12)  # K_0'(1) = -K_1(1)
     -0.601907230197
     """
-    if not is_traced(v, z):
-        return sc.kv(v, z)
-    refuse_traced_order("kv", "v", v)
-    return at_static_orders(sb.kv_p, "order", v, z)
+    return of_static_order("kv", sc.kv, sb.kv_p, "v", v, z)
 
 
 def kve(v: Any, z: Any) -> Any:
     """Differentiable scipy.special.kve(v, z) = kv(v, z) exp(z); not in v."""
-    if not is_traced(v, z):
-        return sc.kve(v, z)
-    refuse_traced_order("kve", "v", v)
-    return at_static_orders(sb.kve_p, "order", v, z)
+    return of_static_order("kve", sc.kve, sb.kve_p, "v", v, z)
 
 
 def kn(n: Any, x: Any) -> Any:
     """Differentiable scipy.special.kn(n, x), K_n of integer order n (SciPy's own kn); not in n."""
-    if not is_traced(n, x):
-        return sc.kn(n, x)
-    refuse_traced_order("kn", "n", n)
-    orders = np.asarray(n)
-    if np.any(np.trunc(orders) != orders):
-        # SciPy computes K_trunc(n) then, with this warning; so does the derivative here.
-        warnings.warn("floating point number truncated to an integer", RuntimeWarning, 2)
-    return at_static_orders(sb.kn_p, "order", np.trunc(orders), x)
+    # SciPy truncates a non-integer n, with a warning; so does the derivative here.
+    return of_static_order("kn", sc.kn, sb.kn_p, "n", n, x, integer=True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ primitive on traced ones, keyword checks, and orders that carry no derivative (s
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,31 @@ def refuse_traced_order(name: str, argument: str, order: Any) -> None:
             f"derivative with respect to its order {argument}. Pass {argument} as a plain "
             f"number or array (differentiate with respect to x only)."
         )
+
+
+def of_static_order(
+    name: str,
+    scipy_function: Any,
+    primitive: Any,
+    argument: str,
+    order: Any,
+    x: Any,
+    *,
+    parameter: str = "order",
+    integer: bool = False,
+) -> Any:
+    """SciPy's ``name(order, x)`` on plain values; on traced ones ``primitive`` at each
+    plain order (refusing a traced order). ``integer``: SciPy truncates the order to an
+    integer, with a warning; so does this, so the value and its derivative agree."""
+    if not is_traced(order, x):
+        return scipy_function(order, x)
+    refuse_traced_order(name, argument, order)
+    orders = np.asarray(order)
+    if integer:
+        if np.any(np.trunc(orders) != orders):
+            warnings.warn("floating point number truncated to an integer", RuntimeWarning, 3)
+        orders = np.trunc(orders)
+    return at_static_orders(primitive, parameter, orders, x)
 
 
 def at_static_orders(function: Any, parameter: str, order: Any, x: Any) -> Any:
